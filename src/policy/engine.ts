@@ -1,0 +1,149 @@
+import { checkNetworkPolicyInputs } from './network-rule';
+import { obj, str } from './paths';
+import { PssLevel } from './pod-security';
+import { checkPodSecurityOfPod, checkPodSecurityOfRayCluster } from './pod-security-rule';
+import { TenantDefinition } from './tenant-definition';
+import { checkTenantIsolation } from './tenant-isolation';
+import { JsonObject, RuleId, Violation } from './types';
+
+/** The rules, in report order. */
+export const RULE_IDS: readonly RuleId[] = ['enforce-tenant-isolation', 'generate-network-policies', 'pod-security'];
+
+/** A rule's verdict on one document. */
+export type RuleStatus = 'pass' | 'fail' | 'skip';
+
+/** One rule's result on one document. */
+export interface RuleResult {
+  /** `skip` when the rule does not apply to the document's kind. */
+  readonly status: RuleStatus;
+  /** Every violation (empty unless `fail`). */
+  readonly violations: Violation[];
+}
+
+/** The verdicts on one document. */
+export interface DocumentResult {
+  /** The file (or `-` for stdin) the document came from, when known. */
+  readonly source?: string;
+  /** The 0-based position of the document in its file, when known. */
+  readonly index?: number;
+  /** The document's kind, or `''` when it has none. */
+  readonly kind: string;
+  /** `metadata.name`, or `''`. */
+  readonly name: string;
+  /** `metadata.namespace`, or `''`. */
+  readonly namespace: string;
+  /** Each rule's result. */
+  readonly rules: Record<RuleId, RuleResult>;
+}
+
+/** Options of the policy engine. */
+export interface CheckOptions {
+  /**
+   * The Pod Security Standards level.
+   * @default 'restricted'
+   */
+  readonly pssLevel?: PssLevel;
+  /**
+   * The Pod Security Standards policy version: `latest` or `v1.N`.
+   * @default 'latest' (v1.37)
+   */
+  readonly pssVersion?: string;
+  /**
+   * The platform's tenant definitions. When given, bounds and node labels come from here instead
+   * of the RayCluster's self-written annotations, and undefined tenants fail.
+   * @default - bounds from each RayCluster's annotations
+   */
+  readonly tenants?: readonly TenantDefinition[] | ReadonlyMap<string, TenantDefinition>;
+  /**
+   * Whether the KubeRay operator injects its init containers (`ENABLE_INIT_CONTAINER_INJECTION`).
+   * @default true
+   */
+  readonly initContainerInjection?: boolean;
+}
+
+const PASS: RuleResult = Object.freeze({ status: 'pass', violations: [] }) as RuleResult;
+const SKIP: RuleResult = Object.freeze({ status: 'skip', violations: [] }) as RuleResult;
+
+function result(violations: Violation[]): RuleResult {
+  return violations.length === 0 ? PASS : { status: 'fail', violations };
+}
+
+/** True when `doc` is a KubeRay RayCluster (ray.io, any version). */
+export function isRayCluster(doc: JsonObject): boolean {
+  return doc.kind === 'RayCluster' && typeof doc.apiVersion === 'string' && doc.apiVersion.startsWith('ray.io/');
+}
+
+/** True when `doc` is a core v1 Pod. */
+export function isPod(doc: JsonObject): boolean {
+  return doc.kind === 'Pod' && doc.apiVersion === 'v1';
+}
+
+function tenantMap(tenants: CheckOptions['tenants']): ReadonlyMap<string, TenantDefinition> | undefined {
+  if (tenants === undefined) return undefined;
+  if (tenants instanceof Map) return tenants;
+  return new Map((tenants as readonly TenantDefinition[]).map((t) => [t.name, t]));
+}
+
+/**
+ * Judges one manifest with every rule. RayClusters get all three rules; Pods get `pod-security`
+ * (the tenant rules `skip`); other kinds skip every rule. Never throws on malformed documents.
+ */
+export function checkDocument(doc: unknown, options: CheckOptions = {}, where: { source?: string; index?: number } = {}): DocumentResult {
+  return checkWith(doc, options, tenantMap(options.tenants), where);
+}
+
+function checkWith(doc: unknown, options: CheckOptions, tenants: ReadonlyMap<string, TenantDefinition> | undefined,
+  where: { source?: string; index?: number }): DocumentResult {
+  const d = obj(doc) ?? {};
+  const metadata = obj(d.metadata);
+  const base = {
+    ...(where.source !== undefined ? { source: where.source } : {}),
+    ...(where.index !== undefined ? { index: where.index } : {}),
+    kind: str(d.kind) ?? '',
+    name: str(metadata?.name) ?? '',
+    namespace: str(metadata?.namespace) ?? '',
+  };
+  const pss = { level: options.pssLevel, version: options.pssVersion, initContainerInjection: options.initContainerInjection };
+  if (isRayCluster(d)) {
+    return {
+      ...base,
+      rules: {
+        'enforce-tenant-isolation': result(checkTenantIsolation(d, { tenants })),
+        'generate-network-policies': result(checkNetworkPolicyInputs(d)),
+        'pod-security': result(checkPodSecurityOfRayCluster(d, pss)),
+      },
+    };
+  }
+  if (isPod(d)) {
+    return {
+      ...base,
+      rules: { 'enforce-tenant-isolation': SKIP, 'generate-network-policies': SKIP, 'pod-security': result(checkPodSecurityOfPod(d, pss)) },
+    };
+  }
+  return { ...base, rules: { 'enforce-tenant-isolation': SKIP, 'generate-network-policies': SKIP, 'pod-security': SKIP } };
+}
+
+/** The engine's report over many documents. */
+export interface CheckReport {
+  /** One result per document, in input order. */
+  readonly documents: DocumentResult[];
+  /** Counts. */
+  readonly summary: { readonly documents: number; readonly failed: number };
+}
+
+/** True when any rule failed for the document. */
+export function documentFailed(d: DocumentResult): boolean {
+  return RULE_IDS.some((r) => d.rules[r].status === 'fail');
+}
+
+/**
+ * The project's one policy engine: judges manifests (plain objects, as parsed from YAML or from a
+ * cdk8s `toJson()`), with the rules `enforce-tenant-isolation`, `generate-network-policies` and
+ * `pod-security`. Used by the construct's validation, the `secure-ray check` CLI and the cdk8s
+ * validation plugin.
+ */
+export function checkManifests(docs: readonly unknown[], options: CheckOptions = {}, sources?: readonly { source?: string; index?: number }[]): CheckReport {
+  const tenants = tenantMap(options.tenants);
+  const documents = docs.map((doc, i) => checkWith(doc, options, tenants, sources?.[i] ?? {}));
+  return { documents, summary: { documents: documents.length, failed: documents.filter(documentFailed).length } };
+}

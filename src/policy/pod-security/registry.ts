@@ -1,0 +1,84 @@
+/**
+ * The checks and how a level and version select them, as upstream's
+ * `policy/registry.go` does:
+ *
+ * - each check applies from the minimum version of its first version; a version
+ *   stays in force until the next one;
+ * - `baseline` runs the baseline checks; `restricted` runs the baseline checks,
+ *   minus those overridden by a restricted check in force at that version, plus the
+ *   restricted checks;
+ * - results are ordered baseline checks first, then restricted checks, each group
+ *   sorted by check id.
+ *
+ * @module
+ */
+import { APP_ARMOR_PROFILE } from './apparmor';
+import { CAPABILITIES_BASELINE, CAPABILITIES_RESTRICTED } from './capabilities';
+import { CheckFn, PssCheck, PssLevel, VersionedCheck } from './check';
+import { compareGoStrings } from './format';
+import { HOST_NAMESPACES, HOST_PORTS } from './host';
+import { ALLOW_PRIVILEGE_ESCALATION, PRIVILEGED } from './privilege';
+import { HOST_PROBES_AND_HOST_LIFECYCLE } from './probes';
+import { PROC_MOUNT, PROC_MOUNT_RESTRICTED } from './proc-mount';
+import { SECCOMP_PROFILE_BASELINE, SECCOMP_PROFILE_RESTRICTED } from './seccomp';
+import { SE_LINUX_OPTIONS } from './selinux';
+import { SYSCTLS } from './sysctls';
+import { RUN_AS_NON_ROOT, RUN_AS_USER } from './users';
+import { RESTRICTED_VOLUMES, HOST_PATH_VOLUMES } from './volumes';
+import { WINDOWS_HOST_PROCESS } from './windows';
+
+/** Every check, in upstream's message order (baseline then restricted, each sorted by id). */
+export const PSS_CHECKS: readonly PssCheck[] = [
+  APP_ARMOR_PROFILE,
+  CAPABILITIES_BASELINE,
+  HOST_NAMESPACES,
+  HOST_PATH_VOLUMES,
+  HOST_PORTS,
+  HOST_PROBES_AND_HOST_LIFECYCLE,
+  PRIVILEGED,
+  PROC_MOUNT,
+  SE_LINUX_OPTIONS,
+  SECCOMP_PROFILE_BASELINE,
+  SYSCTLS,
+  WINDOWS_HOST_PROCESS,
+  ALLOW_PRIVILEGE_ESCALATION,
+  CAPABILITIES_RESTRICTED,
+  PROC_MOUNT_RESTRICTED,
+  RESTRICTED_VOLUMES,
+  RUN_AS_NON_ROOT,
+  RUN_AS_USER,
+  SECCOMP_PROFILE_RESTRICTED,
+].sort((a, b) => (a.level === b.level ? compareGoStrings(a.id, b.id) : a.level === 'baseline' ? -1 : 1));
+
+/** The version of a check in force at a policy version, if the check exists yet. */
+function versionAt(check: PssCheck, minor: number): VersionedCheck | undefined {
+  let found: VersionedCheck | undefined;
+  for (const v of check.versions) {
+    if (v.minVersion <= minor) {
+      found = v;
+    }
+  }
+  return found;
+}
+
+/** A check selected for a level and version. */
+export interface SelectedCheck {
+  readonly id: string;
+  readonly level: PssLevel;
+  readonly minVersion: number;
+  readonly check: CheckFn;
+}
+
+/** The checks that judge a pod at a level and policy minor version, in message order. */
+export function checksFor(level: PssLevel, minor: number): SelectedCheck[] {
+  const active = PSS_CHECKS
+    .filter((c) => level === 'restricted' || c.level === 'baseline')
+    .map((c) => ({ c, v: versionAt(c, minor) }))
+    .filter((x): x is { c: PssCheck; v: VersionedCheck } => x.v !== undefined);
+  const overridden = new Set(
+    level === 'restricted' ? active.filter((x) => x.c.level === 'restricted').flatMap((x) => x.v.overrides ?? []) : [],
+  );
+  return active
+    .filter((x) => !(x.c.level === 'baseline' && overridden.has(x.c.id)))
+    .map((x) => ({ id: x.c.id, level: x.c.level, minVersion: x.v.minVersion, check: x.v.check }));
+}

@@ -1,0 +1,34 @@
+/**
+ * The plain, JSON-serialisable form of a tenant as the rules see it: what a `--tenants` file
+ * holds and what `TenantProfile.toDefinition()` returns. No cdk8s here.
+ */
+export interface TenantDefinition {
+  /** The tenant name; the value of the `tenant` label on its RayClusters. */
+  readonly name: string;
+  /** The namespace the tenant's clusters must live in. Unchecked when absent. */
+  readonly namespace?: string;
+  /** The node label key marking the tenant's nodes. Default `tenant`. */
+  readonly nodeLabelKey?: string;
+  /** The node label value marking the tenant's nodes. Default: the tenant name. */
+  readonly nodeLabelValue?: string;
+  /** The taint key on the tenant's nodes. Default `tenant`. */
+  readonly taintKey?: string;
+  /** The taint value on the tenant's nodes. Default: the tenant name. */
+  readonly taintValue?: string;
+  /** The taint effect. Unchecked when absent (a toleration without effect matches every effect). */
+  readonly taintEffect?: string;
+  /** Per-container bounds (Kubernetes quantities). */
+  readonly bounds?: {
+    readonly minCpu?: string | number;
+    readonly maxCpu?: string | number;
+    readonly minMemory?: string | number;
+    readonly maxMemory?: string | number;
+  };
+}
+
+/** The names of the four bound annotations the seed's Kyverno policy reads from a RayCluster. */
+export const BOUND_ANNOTATIONS = ['minCpu', 'maxCpu', 'minMemory', 'maxMemory'] as const;
+/** One of {@link BOUND_ANNOTATIONS}. */
+export type BoundName = typeof BOUND_ANNOTATIONS[number];
+/** The label that names a RayCluster's tenant. */
+export const TENANT_LABEL = 'tenant';

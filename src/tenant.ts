@@ -1,0 +1,264 @@
+import { Quantity, QuantityError } from './policy/quantity';
+import { TenantDefinition } from './policy/tenant-definition';
+
+/** The effect of the taint that reserves a tenant's nodes. */
+export enum TaintEffect {
+  /** Pods without the toleration are not scheduled on the node (the default). */
+  NO_SCHEDULE = 'NoSchedule',
+  /** The scheduler tries to avoid the node for pods without the toleration. */
+  PREFER_NO_SCHEDULE = 'PreferNoSchedule',
+  /** Pods without the toleration are not scheduled and running ones are evicted. */
+  NO_EXECUTE = 'NoExecute',
+}
+
+/** The taint a platform puts on a tenant's nodes. */
+export interface TenantTaint {
+  /**
+   * Taint key.
+   * @default 'tenant'
+   */
+  readonly key?: string;
+  /**
+   * Taint value.
+   * @default the tenant name
+   */
+  readonly value?: string;
+  /**
+   * Taint effect.
+   * @default TaintEffect.NO_SCHEDULE
+   */
+  readonly effect?: TaintEffect;
+}
+
+/**
+ * Per-container CPU and memory bounds of a tenant. Every container's requests must be at least
+ * the minimum and its limits at most the maximum. Values are Kubernetes quantities
+ * (`'500m'`, `'2'`, `'1.5Gi'`, `'1536Mi'`), compared exactly.
+ */
+export interface ContainerBounds {
+  /** The smallest CPU request a container may make, e.g. `'100m'`. */
+  readonly minCpu: string;
+  /** The largest CPU limit a container may set, e.g. `'4'`. */
+  readonly maxCpu: string;
+  /** The smallest memory request a container may make, e.g. `'256Mi'`. */
+  readonly minMemory: string;
+  /** The largest memory limit a container may set, e.g. `'8Gi'`. */
+  readonly maxMemory: string;
+}
+
+/** Properties of a {@link TenantProfile}. */
+export interface TenantProfileProps {
+  /** The tenant's name: a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters). */
+  readonly name: string;
+  /**
+   * The namespace the tenant's RayClusters live in.
+   * @default the tenant name
+   */
+  readonly namespace?: string;
+  /**
+   * The node label key that marks the tenant's nodes; pods get a nodeSelector `<key>: <value>`.
+   * @default 'tenant'
+   */
+  readonly nodeLabelKey?: string;
+  /**
+   * The node label value that marks the tenant's nodes.
+   * @default the tenant name
+   */
+  readonly nodeLabelValue?: string;
+  /**
+   * The taint on the tenant's nodes; pods get a toleration for exactly this taint.
+   * @default { key: 'tenant', value: <name>, effect: NoSchedule }
+   */
+  readonly taint?: TenantTaint;
+  /** Per-container CPU and memory bounds. */
+  readonly bounds: ContainerBounds;
+  /**
+   * CPU request and limit for a container that states none. Must lie within the bounds.
+   * @default bounds.minCpu
+   */
+  readonly defaultCpu?: string;
+  /**
+   * Memory request and limit for a container that states none. Must lie within the bounds.
+   * @default bounds.minMemory
+   */
+  readonly defaultMemory?: string;
+}
+
+/** A validation error in construct props. Its message names the prop, the value and the fix. */
+export class PropsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PropsError';
+  }
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+// A qualified label key: optional DNS-1123 subdomain prefix, '/', and a name of <= 63 characters.
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** True when `value` is a DNS-1123 label (the form of namespace and tenant names). */
+export function isDns1123Label(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
+/** True when `value` is a valid Kubernetes label value (empty, or <= 63 of [A-Za-z0-9-_.], alphanumeric at both ends). */
+export function isLabelValue(value: unknown): value is string {
+  return typeof value === 'string' && (value === '' || (value.length <= 63 && LABEL_NAME.test(value)));
+}
+
+/** True when `value` is a valid Kubernetes label key (`[prefix/]name`). */
+export function isLabelKey(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length === 0) return false;
+  const slash = value.lastIndexOf('/');
+  const prefix = slash >= 0 ? value.slice(0, slash) : undefined;
+  const name = slash >= 0 ? value.slice(slash + 1) : value;
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) return false;
+  return name.length > 0 && name.length <= 63 && LABEL_NAME.test(name);
+}
+
+/** Throws a {@link PropsError} naming `prop` unless `value` is a string that passes `test`. */
+export function requireString(prop: string, value: unknown, test: (v: string) => boolean, what: string): string {
+  if (typeof value !== 'string') {
+    throw new PropsError(`${prop}: expected ${what}, got ${describe(value)}`);
+  }
+  if (!test(value)) {
+    throw new PropsError(`${prop}: ${JSON.stringify(value)} is not ${what}`);
+  }
+  return value;
+}
+
+/** Parses a quantity prop; throws a {@link PropsError} naming the prop. Negative values are refused. */
+export function requireQuantity(prop: string, value: unknown): Quantity {
+  if (typeof value !== 'string' && typeof value !== 'number') {
+    throw new PropsError(`${prop}: expected a Kubernetes quantity such as '500m', '2' or '4Gi', got ${describe(value)}`);
+  }
+  let q: Quantity;
+  try {
+    q = Quantity.parse(value);
+  } catch (e) {
+    const why = e instanceof QuantityError ? e.message : String(e);
+    throw new PropsError(`${prop}: ${JSON.stringify(value)} is not a Kubernetes quantity (${why}); write e.g. '500m', '2' or '4Gi'`);
+  }
+  if (q.isNegative()) {
+    throw new PropsError(`${prop}: ${JSON.stringify(value)} is negative; resource quantities must be >= 0`);
+  }
+  return q;
+}
+
+/** A short description of a value of the wrong type, for error messages. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  return `${typeof value} ${typeof value === 'object' ? '' : String(value)}`.trim();
+}
+
+/**
+ * A tenant as the platform team defines it, once. Tenants' clusters reference it, so a tenant never
+ * asserts its own bounds: the construct stamps them onto the RayCluster and checks against them.
+ *
+ * Validated eagerly: a bad name, namespace, label or quantity throws a {@link PropsError} naming
+ * the prop.
+ */
+export class TenantProfile {
+  /** The tenant's name (a DNS-1123 label). */
+  public readonly name: string;
+  /** The namespace of the tenant's clusters. */
+  public readonly namespace: string;
+  /** The node label key that marks the tenant's nodes. */
+  public readonly nodeLabelKey: string;
+  /** The node label value that marks the tenant's nodes. */
+  public readonly nodeLabelValue: string;
+  /** The taint key on the tenant's nodes. */
+  public readonly taintKey: string;
+  /** The taint value on the tenant's nodes. */
+  public readonly taintValue: string;
+  /** The taint effect on the tenant's nodes. */
+  public readonly taintEffect: TaintEffect;
+  /** Per-container bounds, as given. */
+  public readonly bounds: ContainerBounds;
+  /** CPU for a container that states none. */
+  public readonly defaultCpu: string;
+  /** Memory for a container that states none. */
+  public readonly defaultMemory: string;
+
+  constructor(props: TenantProfileProps) {
+    if (props === null || typeof props !== 'object') {
+      throw new PropsError(`TenantProfile: expected props { name, bounds, ... }, got ${describe(props)}`);
+    }
+    this.name = requireString('TenantProfile.name', props.name, isDns1123Label, 'a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters, starting and ending with a letter or digit)');
+    this.namespace = props.namespace === undefined ? this.name
+      : requireString(`TenantProfile(${this.name}).namespace`, props.namespace, isDns1123Label, 'a DNS-1123 label (a namespace name)');
+    this.nodeLabelKey = props.nodeLabelKey === undefined ? 'tenant'
+      : requireString(`TenantProfile(${this.name}).nodeLabelKey`, props.nodeLabelKey, isLabelKey, 'a label key ([prefix/]name)');
+    this.nodeLabelValue = props.nodeLabelValue === undefined ? this.name
+      : requireString(`TenantProfile(${this.name}).nodeLabelValue`, props.nodeLabelValue, (v) => v !== '' && isLabelValue(v), 'a non-empty label value');
+    const taint = props.taint ?? {};
+    if (taint === null || typeof taint !== 'object') {
+      throw new PropsError(`TenantProfile(${this.name}).taint: expected { key?, value?, effect? }, got ${describe(taint)}`);
+    }
+    this.taintKey = taint.key === undefined ? 'tenant'
+      : requireString(`TenantProfile(${this.name}).taint.key`, taint.key, isLabelKey, 'a taint key ([prefix/]name)');
+    this.taintValue = taint.value === undefined ? this.name
+      : requireString(`TenantProfile(${this.name}).taint.value`, taint.value, isLabelValue, 'a taint value');
+    const effects = Object.values(TaintEffect) as string[];
+    if (taint.effect !== undefined && !effects.includes(taint.effect)) {
+      throw new PropsError(`TenantProfile(${this.name}).taint.effect: ${JSON.stringify(taint.effect)} is not one of ${effects.join(', ')}`);
+    }
+    this.taintEffect = taint.effect ?? TaintEffect.NO_SCHEDULE;
+
+    const b = props.bounds;
+    if (b === null || typeof b !== 'object') {
+      throw new PropsError(`TenantProfile(${this.name}).bounds: expected { minCpu, maxCpu, minMemory, maxMemory }, got ${describe(b)}`);
+    }
+    const p = (k: keyof ContainerBounds) => requireQuantity(`TenantProfile(${this.name}).bounds.${k}`, b[k]);
+    const minCpu = p('minCpu'); const maxCpu = p('maxCpu');
+    const minMemory = p('minMemory'); const maxMemory = p('maxMemory');
+    if (minCpu.greaterThan(maxCpu)) {
+      throw new PropsError(`TenantProfile(${this.name}).bounds: minCpu ${b.minCpu} is greater than maxCpu ${b.maxCpu}`);
+    }
+    if (minMemory.greaterThan(maxMemory)) {
+      throw new PropsError(`TenantProfile(${this.name}).bounds: minMemory ${b.minMemory} is greater than maxMemory ${b.maxMemory}`);
+    }
+    if (maxCpu.isZero() || maxMemory.isZero()) {
+      throw new PropsError(`TenantProfile(${this.name}).bounds: maxCpu and maxMemory must be greater than zero`);
+    }
+    this.bounds = { minCpu: String(b.minCpu), maxCpu: String(b.maxCpu), minMemory: String(b.minMemory), maxMemory: String(b.maxMemory) };
+    const within = (prop: 'defaultCpu' | 'defaultMemory', min: Quantity, max: Quantity, fallback: string): string => {
+      const raw = props[prop];
+      if (raw === undefined) return fallback;
+      const q = requireQuantity(`TenantProfile(${this.name}).${prop}`, raw);
+      if (q.lessThan(min) || q.greaterThan(max)) {
+        throw new PropsError(`TenantProfile(${this.name}).${prop}: ${raw} is outside the bounds [${min.toString()}, ${max.toString()}]`);
+      }
+      return String(raw);
+    };
+    this.defaultCpu = within('defaultCpu', minCpu, maxCpu, this.bounds.minCpu);
+    this.defaultMemory = within('defaultMemory', minMemory, maxMemory, this.bounds.minMemory);
+  }
+
+  /** The plain definition the policy engine reads (the same shape as an entry of a `--tenants` file). */
+  public toDefinition(): TenantDefinition {
+    return {
+      name: this.name,
+      namespace: this.namespace,
+      nodeLabelKey: this.nodeLabelKey,
+      nodeLabelValue: this.nodeLabelValue,
+      taintKey: this.taintKey,
+      taintValue: this.taintValue,
+      taintEffect: this.taintEffect,
+      bounds: { ...this.bounds },
+    };
+  }
+
+  /** The node selector that pins pods to this tenant's nodes. */
+  public get nodeSelector(): Record<string, string> {
+    return { [this.nodeLabelKey]: this.nodeLabelValue };
+  }
+
+  /** The toleration for this tenant's taint. */
+  public get toleration(): { key: string; operator: 'Equal'; value: string; effect: TaintEffect } {
+    return { key: this.taintKey, operator: 'Equal', value: this.taintValue, effect: this.taintEffect };
+  }
+}
