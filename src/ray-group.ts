@@ -1,5 +1,5 @@
-import { RayClusterSpecHeadGroupSpecTemplate, RayClusterSpecWorkerGroupSpecsTemplate } from '../imports/ray.io';
 import { RayVolume, VolumeMount } from './volume';
+import { RayClusterSpecHeadGroupSpecTemplate, RayClusterSpecWorkerGroupSpecsTemplate } from '../imports/ray.io';
 
 /** A request and a limit of one resource, as Kubernetes quantities. */
 export interface ResourceQuantity {

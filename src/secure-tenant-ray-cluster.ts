@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { RayCluster, RayClusterSpec } from '../imports/ray.io';
 import { AutoscalingOptions, AutoscalerVersion, UpscalingMode } from './autoscaling';
+import { RayCluster, RayClusterSpec } from '../imports/ray.io';
 import { RayClusterNetworkPolicy } from './network/cluster-network-policy';
 import { NetworkOptions } from './network/options';
 import { checkDocument, RULE_IDS } from './policy/engine';
@@ -131,7 +131,9 @@ export class SecureTenantRayCluster extends Construct {
     const image = props.image === undefined ? `rayproject/ray:${rayVersion}`
       : requireString(where('image'), props.image, (v) => v.trim() === v && v.length > 0, 'an image reference');
     const ctx: RenderContext = {
-      tenant, image, where,
+      tenant,
+      image,
+      where,
       runAsUser: optionalInt(where('runAsUser'), props.runAsUser, RAY_UID, 1)!,
       runAsGroup: optionalInt(where('runAsGroup'), props.runAsGroup, RAY_GID, 0)!,
     };
@@ -158,7 +160,7 @@ export class SecureTenantRayCluster extends Construct {
       return renderWorkerGroup(w, i, groupName, ctx, autoscaling !== undefined);
     });
 
-    const headTemplate = renderTemplate(head, `head`, 'head', ctx, !!autoscaling);
+    const headTemplate = renderTemplate(head, 'head', 'head', ctx, !!autoscaling);
     const spec: Json = {
       rayVersion,
       enableInTreeAutoscaling: autoscaling ? true : undefined,
@@ -213,21 +215,33 @@ export class SecureTenantRayCluster extends Construct {
     const selected = obj(obj(spec.podSelector)?.matchLabels)?.[RAY_LABELS.cluster];
     if (selected !== name) {
       out.push({
-        rule: 'generate-network-policies', path: `NetworkPolicy ${String(obj(np.metadata)?.name)}: spec.podSelector.matchLabels["ray.io/cluster"]`,
-        value: selected, bound: String(name), message: 'the NetworkPolicy does not select the cluster\'s pods', fix: 'remove the patch that changed the policy\'s podSelector',
+        rule: 'generate-network-policies',
+        path: `NetworkPolicy ${String(obj(np.metadata)?.name)}: spec.podSelector.matchLabels["ray.io/cluster"]`,
+        value: selected,
+        bound: String(name),
+        message: 'the NetworkPolicy does not select the cluster\'s pods',
+        fix: 'remove the patch that changed the policy\'s podSelector',
       });
     }
     const types = Array.isArray(spec.policyTypes) ? spec.policyTypes : [];
     if (!types.includes('Ingress') || !types.includes('Egress')) {
       out.push({
-        rule: 'generate-network-policies', path: `NetworkPolicy ${String(obj(np.metadata)?.name)}: spec.policyTypes`,
-        value: spec.policyTypes, bound: '[Ingress, Egress]', message: 'the NetworkPolicy must isolate both ingress and egress', fix: 'set spec.policyTypes: [Ingress, Egress]',
+        rule: 'generate-network-policies',
+        path: `NetworkPolicy ${String(obj(np.metadata)?.name)}: spec.policyTypes`,
+        value: spec.policyTypes,
+        bound: '[Ingress, Egress]',
+        message: 'the NetworkPolicy must isolate both ingress and egress',
+        fix: 'set spec.policyTypes: [Ingress, Egress]',
       });
     }
     if (obj(np.metadata)?.namespace !== obj(cluster.metadata)?.namespace) {
       out.push({
-        rule: 'generate-network-policies', path: `NetworkPolicy ${String(obj(np.metadata)?.name)}: metadata.namespace`,
-        value: obj(np.metadata)?.namespace, bound: String(obj(cluster.metadata)?.namespace), message: 'the NetworkPolicy is not in the RayCluster\'s namespace', fix: 'keep the policy in the cluster\'s namespace',
+        rule: 'generate-network-policies',
+        path: `NetworkPolicy ${String(obj(np.metadata)?.name)}: metadata.namespace`,
+        value: obj(np.metadata)?.namespace,
+        bound: String(obj(cluster.metadata)?.namespace),
+        message: 'the NetworkPolicy is not in the RayCluster\'s namespace',
+        fix: 'keep the policy in the cluster\'s namespace',
       });
     }
     return out;
@@ -415,7 +429,8 @@ function containerSecurityContext(existing: Json | undefined): Json {
  * Requests and limits of cpu and memory, in the generated types' form (`{ value }`). An absent
  * request is the limit, else the default; an absent limit is the request. Explicit values are kept.
  */
-function renderResources(prop: string, given: ContainerResources | undefined, existing: Json | undefined, defaults: { cpu: string; memory: string }): Json {
+function renderResources(prop: string, given: ContainerResources | undefined, existing: Json | undefined,
+  defaults: { cpu: string; memory: string }): Json {
   if (given !== undefined && (given === null || typeof given !== 'object')) throw new PropsError(`${prop}: expected { cpu?, memory? }, got ${describe(given)}`);
   const limits: Json = { ...(existing?.limits ?? {}) };
   const requests: Json = { ...(existing?.requests ?? {}) };
@@ -455,7 +470,12 @@ function renderMounts(prop: string, mounts: VolumeMount[] | undefined, volumeNam
     const name = m?.volume instanceof RayVolume ? m.volume.name : m?.volume;
     if (typeof name !== 'string' || !volumeNames.has(name)) throw new PropsError(`${prop}[${i}].volume: ${JSON.stringify(name)} is not a volume of this pod (add it to volumes)`);
     requireString(`${prop}[${i}].mountPath`, m.mountPath, (v) => v.startsWith('/'), 'an absolute path');
-    return { name, mountPath: m.mountPath, ...(m.readOnly !== undefined ? { readOnly: m.readOnly } : {}), ...(m.subPath !== undefined ? { subPath: m.subPath } : {}) };
+    return {
+      name,
+      mountPath: m.mountPath,
+      ...(m.readOnly !== undefined ? { readOnly: m.readOnly } : {}),
+      ...(m.subPath !== undefined ? { subPath: m.subPath } : {}),
+    };
   });
 }
 

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { RAY_LABELS } from '../policy/kuberay-pods';
 import { DnsOptions, NetworkOptions } from './options';
+import { RAY_LABELS } from '../policy/kuberay-pods';
 
 /** Properties of {@link RayClusterNetworkPolicy}. */
 export interface RayClusterNetworkPolicyProps {

@@ -142,7 +142,8 @@ export function documentFailed(d: DocumentResult): boolean {
  * `pod-security`. Used by the construct's validation, the `secure-ray check` CLI and the cdk8s
  * validation plugin.
  */
-export function checkManifests(docs: readonly unknown[], options: CheckOptions = {}, sources?: readonly { source?: string; index?: number }[]): CheckReport {
+export function checkManifests(docs: readonly unknown[], options: CheckOptions = {},
+  sources?: readonly { source?: string; index?: number }[]): CheckReport {
   const tenants = tenantMap(options.tenants);
   const documents = docs.map((doc, i) => checkWith(doc, options, tenants, sources?.[i] ?? {}));
   return { documents, summary: { documents: documents.length, failed: documents.filter(documentFailed).length } };

@@ -22,21 +22,28 @@ export function checkNetworkPolicyInputs(rayCluster: JsonObject): Violation[] {
     out.push({ rule: RULE, path: 'metadata.name', value: name, message: `the name ${JSON.stringify(name)} is not a DNS-1123 subdomain`, fix: 'use lowercase letters, digits, "-" and "."' });
   } else if (name.length > 63) {
     out.push({
-      rule: RULE, path: 'metadata.name', value: name,
+      rule: RULE,
+      path: 'metadata.name',
+      value: name,
       message: 'the name is longer than 63 characters, so it cannot be the value of the ray.io/cluster label that selects the pods',
-      bound: '<= 63 characters', fix: 'shorten metadata.name',
+      bound: '<= 63 characters',
+      fix: 'shorten metadata.name',
     });
   }
   const tenant = obj(metadata.labels)?.[TENANT_LABEL];
   if (tenant === undefined || tenant === null || tenant === '') {
     out.push({
-      rule: RULE, path: 'metadata.labels.tenant', value: tenant as JsonValue,
+      rule: RULE,
+      path: 'metadata.labels.tenant',
+      value: tenant as JsonValue,
       message: 'the RayCluster has no "tenant" label, so no tenant NetworkPolicy can be generated for it',
       fix: 'add metadata.labels.tenant: <tenant name>',
     });
   } else if (typeof tenant !== 'string' || tenant.length > 63 || !LABEL_VALUE.test(tenant)) {
     out.push({
-      rule: RULE, path: 'metadata.labels.tenant', value: tenant,
+      rule: RULE,
+      path: 'metadata.labels.tenant',
+      value: tenant,
       message: `the tenant label ${JSON.stringify(tenant)} is not a valid label value`,
       fix: 'use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit',
     });

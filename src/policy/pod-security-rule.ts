@@ -42,7 +42,10 @@ function toViolations(findings: ReturnType<typeof evaluatePodSecurity>, context:
     const paths = f.paths.length > 0 ? f.paths : ['spec'];
     for (const path of paths) {
       out.push({
-        rule: RULE, check: f.checkId, path, message: f.message,
+        rule: RULE,
+        check: f.checkId,
+        path,
+        message: f.message,
         ...(context ? { context } : {}),
         fix: FIXES[f.checkId],
       });

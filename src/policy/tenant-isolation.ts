@@ -47,7 +47,9 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
   const tenant = str(tenantValue);
   if (tenant === undefined || tenant === '') {
     out.push({
-      rule: RULE, path: 'metadata.labels.tenant', value: tenantValue,
+      rule: RULE,
+      path: 'metadata.labels.tenant',
+      value: tenantValue,
       message: 'the RayCluster has no "tenant" label, so it cannot be tied to a tenant\'s nodes and bounds',
       fix: 'add metadata.labels.tenant: <tenant name>',
     });
@@ -55,7 +57,9 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
   const def = tenant !== undefined ? options.tenants?.get(tenant) : undefined;
   if (tenant && options.tenants && !def) {
     out.push({
-      rule: RULE, path: 'metadata.labels.tenant', value: tenant,
+      rule: RULE,
+      path: 'metadata.labels.tenant',
+      value: tenant,
       message: `tenant "${tenant}" is not defined in the tenants file`,
       bound: `one of: ${[...options.tenants.keys()].join(', ') || '(none)'}`,
       fix: 'use a defined tenant, or ask the platform team to define it',
@@ -63,8 +67,11 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
   }
   if (def?.namespace !== undefined && metadata.namespace !== undefined && metadata.namespace !== def.namespace) {
     out.push({
-      rule: RULE, path: 'metadata.namespace', value: metadata.namespace as JsonValue,
-      message: `tenant "${tenant}" may only use namespace "${def.namespace}"`, bound: def.namespace,
+      rule: RULE,
+      path: 'metadata.namespace',
+      value: metadata.namespace as JsonValue,
+      message: `tenant "${tenant}" may only use namespace "${def.namespace}"`,
+      bound: def.namespace,
       fix: `set metadata.namespace: ${def.namespace}`,
     });
   }
@@ -91,10 +98,13 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
     const tlabels = obj(obj(template.metadata)?.labels);
     if (tenant && tlabels?.[TENANT_LABEL] !== tenant) {
       out.push({
-        rule: RULE, path: `${tpath}.metadata.labels.tenant`, value: tlabels?.[TENANT_LABEL],
+        rule: RULE,
+        path: `${tpath}.metadata.labels.tenant`,
+        value: tlabels?.[TENANT_LABEL],
         message: tlabels?.[TENANT_LABEL] === undefined ? 'the pod template has no "tenant" label'
           : `the pod template's tenant label differs from the RayCluster's ("${tenant}")`,
-        bound: tenant, fix: `set ${tpath}.metadata.labels.tenant: ${tenant}`,
+        bound: tenant,
+        fix: `set ${tpath}.metadata.labels.tenant: ${tenant}`,
       });
     }
     if (nodeValue) checkPinning(podSpec, `${tpath}.spec`, nodeKey, nodeValue, out);
@@ -134,23 +144,29 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
   return out;
 }
 
-function readBounds(def: TenantDefinition | undefined, tenant: string | undefined, annotations: JsonObject | undefined, out: Violation[]): Bounds | undefined {
+function readBounds(def: TenantDefinition | undefined, tenant: string | undefined, annotations: JsonObject | undefined,
+  out: Violation[]): Bounds | undefined {
   const parsed: Partial<Record<BoundName, Quantity>> = {};
   let ok = true;
   for (const name of BOUND_ANNOTATIONS) {
     const raw = def ? def.bounds?.[name] : annotations?.[name];
     const where = def ? `tenant "${tenant}" in the tenants file` : `metadata.annotations.${name}`;
-    const path = def ? `metadata.labels.tenant` : `metadata.annotations.${name}`;
+    const path = def ? 'metadata.labels.tenant' : `metadata.annotations.${name}`;
     const q = Quantity.tryParse(raw);
     if (raw === undefined || raw === null) {
       out.push({
-        rule: RULE, path, message: `the tenant bound ${name} is missing (${where})`,
+        rule: RULE,
+        path,
+        message: `the tenant bound ${name} is missing (${where})`,
         fix: def ? `define bounds.${name} for tenant "${tenant}"` : `add the annotation ${name}, or pass --tenants with the platform's tenant definitions`,
       });
       ok = false;
     } else if (!q || q.isNegative()) {
       out.push({
-        rule: RULE, path, value: raw as JsonValue, message: `the tenant bound ${name} ${JSON.stringify(raw)} is not a Kubernetes quantity (${where})`,
+        rule: RULE,
+        path,
+        value: raw as JsonValue,
+        message: `the tenant bound ${name} ${JSON.stringify(raw)} is not a Kubernetes quantity (${where})`,
         fix: `write ${name} as a quantity such as '2', '500m' or '4Gi'`,
       });
       ok = false;
@@ -166,9 +182,12 @@ function checkPinning(podSpec: JsonObject, path: string, key: string, value: str
   if (selected === value) return;
   if (selected !== undefined) {
     out.push({
-      rule: RULE, path: join(`${path}.nodeSelector`, key), value: selected,
+      rule: RULE,
+      path: join(`${path}.nodeSelector`, key),
+      value: selected,
       message: `the nodeSelector pins pods to nodes labelled ${key}=${String(selected)}, not this tenant's nodes`,
-      bound: value, fix: `set ${join(`${path}.nodeSelector`, key)}: ${value}`,
+      bound: value,
+      fix: `set ${join(`${path}.nodeSelector`, key)}: ${value}`,
     });
     return;
   }
@@ -180,11 +199,13 @@ function checkPinning(podSpec: JsonObject, path: string, key: string, value: str
   });
   if (terms.length > 0 && terms.every(termPins)) return;
   out.push({
-    rule: RULE, path: terms.length > 0 ? `${path}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms` : `${path}.nodeSelector`,
+    rule: RULE,
+    path: terms.length > 0 ? `${path}.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms` : `${path}.nodeSelector`,
     message: terms.length > 0
       ? `a required node affinity term does not restrict pods to ${key} In [${value}]`
       : `pods are not pinned to the tenant's nodes (no nodeSelector ${key}: ${value})`,
-    bound: `${key}=${value}`, fix: `set ${path}.nodeSelector.${key}: ${value}`,
+    bound: `${key}=${value}`,
+    fix: `set ${path}.nodeSelector.${key}: ${value}`,
   });
 }
 
@@ -197,16 +218,22 @@ function checkTolerations(podSpec: JsonObject, path: string, key: string, value:
     const matchesEffect = tol.effect === undefined || tol.effect === '' || effect === undefined || tol.effect === effect;
     if (op === 'Exists' && (tkey === '' || tkey === key)) {
       out.push({
-        rule: RULE, path: `${path}.tolerations[${i}]`, value: t,
+        rule: RULE,
+        path: `${path}.tolerations[${i}]`,
+        value: t,
         message: tkey === '' ? 'a toleration with operator Exists and no key tolerates every taint, including other tenants\' nodes'
           : `a toleration "${key}" with operator Exists tolerates every tenant's taint`,
-        bound: `${key}=${value}`, fix: `tolerate exactly { key: ${key}, operator: Equal, value: ${value} }`,
+        bound: `${key}=${value}`,
+        fix: `tolerate exactly { key: ${key}, operator: Equal, value: ${value} }`,
       });
     } else if (tkey === key && op === 'Equal' && tol.value !== value) {
       out.push({
-        rule: RULE, path: `${path}.tolerations[${i}]`, value: t,
+        rule: RULE,
+        path: `${path}.tolerations[${i}]`,
+        value: t,
         message: `the toleration ${key}=${String(tol.value)} tolerates another tenant's nodes`,
-        bound: `${key}=${value}`, fix: `remove it; tolerate ${key}=${value}`,
+        bound: `${key}=${value}`,
+        fix: `remove it; tolerate ${key}=${value}`,
       });
     } else if (tkey === key && op === 'Equal' && tol.value === value && matchesEffect) {
       tolerated = true;
@@ -214,14 +241,17 @@ function checkTolerations(podSpec: JsonObject, path: string, key: string, value:
   });
   if (!tolerated) {
     out.push({
-      rule: RULE, path: `${path}.tolerations`,
+      rule: RULE,
+      path: `${path}.tolerations`,
       message: `pods do not tolerate the tenant's taint ${key}=${value}${effect ? `:${effect}` : ''}`,
-      bound: `${key}=${value}`, fix: `add { key: ${key}, operator: Equal, value: ${value}${effect ? `, effect: ${effect}` : ''} } to ${path}.tolerations`,
+      bound: `${key}=${value}`,
+      fix: `add { key: ${key}, operator: Equal, value: ${value}${effect ? `, effect: ${effect}` : ''} } to ${path}.tolerations`,
     });
   }
 }
 
-function checkResources(resources: JsonObject | undefined, path: string, who: string, bounds: Bounds | undefined, full: boolean, out: Violation[]): void {
+function checkResources(resources: JsonObject | undefined, path: string, who: string, bounds: Bounds | undefined,
+  full: boolean, out: Violation[]): void {
   for (const r of RESOURCES) {
     const limitPath = `${path}.limits.${r.key}`;
     const requestPath = `${path}.requests.${r.key}`;
@@ -231,21 +261,27 @@ function checkResources(resources: JsonObject | undefined, path: string, who: st
     const request = full ? quantityAt(rawRequest, requestPath, who, `${r.noun} request`, out) : undefined;
     if (full && rawLimit === undefined) {
       out.push({
-        rule: RULE, path: limitPath, message: `${who} has no ${r.noun} limit`,
+        rule: RULE,
+        path: limitPath,
+        message: `${who} has no ${r.noun} limit`,
         bound: bounds ? `<= ${bounds[r.max].toString()} (${r.max})` : undefined,
         fix: `set ${limitPath}${bounds ? ` to at most ${bounds[r.max].toString()}` : ''}`,
       });
     }
     if (full && rawRequest === undefined) {
       out.push({
-        rule: RULE, path: requestPath, message: `${who} has no ${r.noun} request`,
+        rule: RULE,
+        path: requestPath,
+        message: `${who} has no ${r.noun} request`,
         bound: bounds ? `>= ${bounds[r.min].toString()} (${r.min})` : undefined,
         fix: `set ${requestPath}${bounds ? ` to at least ${bounds[r.min].toString()}` : ''}`,
       });
     }
     if (bounds && limit && limit.greaterThan(bounds[r.max])) {
       out.push({
-        rule: RULE, path: full ? limitPath : path, value: rawLimit as JsonValue,
+        rule: RULE,
+        path: full ? limitPath : path,
+        value: rawLimit as JsonValue,
         message: `${who}: ${r.noun} limit ${String(rawLimit)} exceeds the tenant's ${r.max} ${bounds[r.max].toString()}`,
         bound: `<= ${bounds[r.max].toString()} (${r.max})`,
         fix: full ? `lower ${limitPath} to at most ${bounds[r.max].toString()}, or ask the platform team to raise ${r.max}`
@@ -254,7 +290,9 @@ function checkResources(resources: JsonObject | undefined, path: string, who: st
     }
     if (bounds && request && request.lessThan(bounds[r.min])) {
       out.push({
-        rule: RULE, path: requestPath, value: rawRequest as JsonValue,
+        rule: RULE,
+        path: requestPath,
+        value: rawRequest as JsonValue,
         message: `${who}: ${r.noun} request ${String(rawRequest)} is below the tenant's ${r.min} ${bounds[r.min].toString()}`,
         bound: `>= ${bounds[r.min].toString()} (${r.min})`,
         fix: `raise ${requestPath} to at least ${bounds[r.min].toString()}`,
@@ -262,9 +300,12 @@ function checkResources(resources: JsonObject | undefined, path: string, who: st
     }
     if (limit && request && request.greaterThan(limit)) {
       out.push({
-        rule: RULE, path: requestPath, value: rawRequest as JsonValue,
+        rule: RULE,
+        path: requestPath,
+        value: rawRequest as JsonValue,
         message: `${who}: ${r.noun} request ${String(rawRequest)} is greater than its limit ${String(rawLimit)}`,
-        bound: `<= ${String(rawLimit)} (the limit)`, fix: `set ${requestPath} to at most the limit`,
+        bound: `<= ${String(rawLimit)} (the limit)`,
+        fix: `set ${requestPath} to at most the limit`,
       });
     }
   }
@@ -275,7 +316,10 @@ function quantityAt(raw: unknown, path: string, who: string, what: string, out: 
   const q = Quantity.tryParse(raw);
   if (!q || q.isNegative()) {
     out.push({
-      rule: RULE, path, value: raw as JsonValue, message: `${who}: ${what} ${JSON.stringify(raw)} is not a valid Kubernetes quantity`,
+      rule: RULE,
+      path,
+      value: raw as JsonValue,
+      message: `${who}: ${what} ${JSON.stringify(raw)} is not a valid Kubernetes quantity`,
       fix: 'write a quantity such as \'500m\', \'2\' or \'4Gi\'',
     });
     return undefined;

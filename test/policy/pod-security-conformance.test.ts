@@ -7,13 +7,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { JsonObject } from '../../src/policy/types';
 import {
   evaluatePodSecurity,
   PssLevel,
   podSecurityForbiddenDetail,
   podSecurityForbiddenMessage,
 } from '../../src/policy/pod-security';
+import { JsonObject } from '../../src/policy/types';
 
 const PSS_DIR = path.resolve(__dirname, '../../../shared/pss');
 const INDEX = path.join(PSS_DIR, 'index.tsv');

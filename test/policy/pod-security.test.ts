@@ -9,6 +9,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import {
   evaluatePodSecurity,
+  isSupportedPssVersion,
   LATEST_PSS_VERSION,
   parsePssVersion,
   PodSource,
@@ -20,6 +21,7 @@ import {
   PssOptions,
   safeSysctls,
 } from '../../src/policy/pod-security';
+import { compareGoStrings, goQuote, joinQuote, sortedSet } from '../../src/policy/pod-security/format';
 import { JsonObject } from '../../src/policy/types';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/pss');
@@ -772,6 +774,12 @@ describe('options', () => {
     }
   });
 
+  test('isSupportedPssVersion', () => {
+    expect(isSupportedPssVersion('latest')).toBe(true);
+    expect(isSupportedPssVersion('v1.37')).toBe(true);
+    expect(isSupportedPssVersion('v1.38')).toBe(false);
+  });
+
   test('unknown levels are rejected', () => {
     expect(() => evaluate({}, { level: 'privileged' as PssLevel })).toThrow(PssOptionError);
     expect(() => podSecurityForbiddenMessage([], { version: 'v9.9' })).toThrow(PssOptionError);
@@ -781,5 +789,31 @@ describe('options', () => {
     const pod = containerPod({});
     expect(evaluate(pod)).toEqual(evaluate(pod, { level: 'restricted', version: 'latest' }));
     expect(evaluate(pod, {})).toEqual(evaluate(pod, { level: 'restricted', version: 'v1.37' }));
+  });
+});
+
+describe('Go formatting helpers', () => {
+  test('joinQuote', () => {
+    expect(joinQuote([])).toBe('');
+    expect(joinQuote(['a'])).toBe('"a"');
+    expect(joinQuote(['a', 'b"c'])).toBe('"a", "b"c"');
+  });
+
+  test('sorting is by code point (UTF-8 bytes), like sort.Strings', () => {
+    expect(['b', 'B', 'a', 'ab', 'a'].sort(compareGoStrings)).toEqual(['B', 'a', 'a', 'ab', 'b']);
+    // U+1F600 (a surrogate pair in UTF-16) sorts after U+FF5E in UTF-8, unlike JavaScript's default sort
+    expect(['\u{1F600}', '\uFF5E'].sort(compareGoStrings)).toEqual(['\uFF5E', '\u{1F600}']);
+    expect(sortedSet(['x', 'y', 'x'])).toEqual(['x', 'y']);
+  });
+
+  test('goQuote escapes like strconv.Quote', () => {
+    expect(goQuote('plain text')).toBe('"plain text"');
+    expect(goQuote('a"b\\c')).toBe('"a\\"b\\\\c"');
+    expect(goQuote('\t\n\r\x07\b\f\v')).toBe('"\\t\\n\\r\\a\\b\\f\\v"');
+    expect(goQuote('\x01\x7f')).toBe('"\\x01\\x7f"');
+    expect(goQuote('\u0085\u200b')).toBe('"\\u0085\\u200b"');
+    expect(goQuote('héllo 世界 \u{1F600}')).toBe('"héllo 世界 \u{1F600}"');
+    expect(goQuote('\u{E0001}')).toBe('"\\U000e0001"');
+    expect(goQuote('\uD800')).toBe('"\uFFFD"');
   });
 });

@@ -20,8 +20,9 @@ import { checksFor } from './registry';
 import { LATEST_PSS_VERSION, parsePssVersion, PssOptionError, resolvePssMinor } from './version';
 import { PodSource, POD_SOURCE, podContext } from './visit';
 
-export { PssLevel } from './check';
-export { PodSource, POD_SOURCE } from './visit';
+export type { PssLevel } from './check';
+export type { PodSource } from './visit';
+export { POD_SOURCE } from './visit';
 export { LATEST_PSS_VERSION, parsePssVersion, PssOptionError } from './version';
 export { safeSysctls } from './sysctls';
 

@@ -95,8 +95,8 @@ export interface PodContext {
 }
 
 /** Builds the view of a pod (`{metadata, spec}`) whose parts live where `source` says. */
-export function podContext(pod: unknown, given?: PodSource): PodContext {
-  const source: PodSource = typeof given === 'object' && given !== null ? given : POD_SOURCE;
+export function podContext(pod: unknown, suppliedSource?: PodSource): PodContext {
+  const source: PodSource = typeof suppliedSource === 'object' && suppliedSource !== null ? suppliedSource : POD_SOURCE;
   const metadata = asObject(field(pod, 'metadata')) ?? {};
   const spec = asObject(field(pod, 'spec')) ?? {};
   const metadataBase = typeof source.metadataPath === 'string' ? source.metadataPath : POD_SOURCE.metadataPath;

@@ -1,0 +1,108 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Testing } from 'cdk8s';
+import { buildExampleApp, synthesizeSafely, TENANTS } from '../src/main';
+import { checkManifests } from '../src/policy';
+import { assertHardened } from './support/assertions';
+import { loadCrdValidator } from './support/crd-schema';
+import { findObject, Manifest, ofKind, sharedPath } from './support/manifests';
+
+function synthAll(): Record<string, Manifest[]> {
+  const app = buildExampleApp(Testing.app());
+  const out: Record<string, Manifest[]> = {};
+  for (const chart of app.charts) out[chart.node.id] = Testing.synth(chart as Chart);
+  return out;
+}
+
+const charts = synthAll();
+const all = Object.values(charts).flat();
+
+describe('the example app (npm run synth)', () => {
+  test.each(Object.keys(charts))('snapshot of %s', (id) => {
+    expect(charts[id]).toMatchSnapshot();
+  });
+
+  test('has the clusters the issue asks for, found by kind and name', () => {
+    expect(Object.keys(charts)).toEqual(['team-a', 'team-b']);
+    const autoscaling = findObject(charts['team-a'], 'RayCluster', 'cpu-autoscaling');
+    expect(autoscaling.spec.enableInTreeAutoscaling).toBe(true);
+    const podSecurity = findObject(charts['team-a'], 'RayCluster', 'raycluster-pod-security');
+    const cm = findObject(charts['team-a'], 'ConfigMap', 'ray-example');
+    expect(Object.keys(cm.data)).toEqual(['sum_of_squares.py']);
+    const head = podSecurity.spec.headGroupSpec.template.spec;
+    expect(head.volumes).toContainEqual({ name: 'ray-example-configmap', configMap: { name: 'ray-example', items: [{ key: 'sum_of_squares.py', path: 'sum_of_squares.py' }] } });
+    expect(head.containers[0].volumeMounts).toContainEqual({ name: 'ray-example-configmap', mountPath: '/home/ray/samples' });
+    const gpu = findObject(charts['team-b'], 'RayCluster', 'gpu-training');
+    expect(gpu.spec.workerGroupSpecs.find((g: Manifest) => g.groupName === 'gpu').template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
+    for (const rc of ofKind(all, 'RayCluster')) findObject(all, 'NetworkPolicy', `${rc.metadata.name}-isolation`);
+  });
+
+  test('every security field of every container, cluster by cluster', () => {
+    for (const rc of ofKind(charts['team-a'], 'RayCluster')) assertHardened(rc, TENANTS.teamA);
+    for (const rc of ofKind(charts['team-b'], 'RayCluster')) assertHardened(rc, TENANTS.teamB);
+  });
+
+  test('pip installs keep working under restricted: a writable home, no read-only root filesystem', () => {
+    for (const rc of ofKind(all, 'RayCluster')) {
+      for (const t of [rc.spec.headGroupSpec.template, ...rc.spec.workerGroupSpecs.map((g: Manifest) => g.template)]) {
+        expect(t.spec.securityContext.runAsUser).toBe(1000);
+        expect(t.spec.containers[0].securityContext.readOnlyRootFilesystem).toBeUndefined();
+      }
+    }
+  });
+
+  test('every object passes the policy engine, judged against the platform tenant definitions', () => {
+    const report = checkManifests(all, { tenants: [TENANTS.teamA.toDefinition(), TENANTS.teamB.toDefinition()] });
+    const failures = report.documents.filter((d) => Object.values(d.rules).some((r) => r.status === 'fail'));
+    expect(failures).toEqual([]);
+    expect(report.documents.filter((d) => d.kind === 'RayCluster').every((d) => Object.values(d.rules).every((r) => r.status === 'pass'))).toBe(true);
+    expect(report.documents.filter((d) => d.kind === 'RayCluster')).toHaveLength(3);
+  });
+
+  test('synthesis is deterministic (two runs, identical bytes)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+    try {
+      synthesizeSafely(path.join(dir, 'a'), buildExampleApp);
+      synthesizeSafely(path.join(dir, 'b'), buildExampleApp);
+      const files = fs.readdirSync(path.join(dir, 'a'));
+      expect(files).toEqual(['team-a.k8s.yaml', 'team-b.k8s.yaml']);
+      for (const f of files) expect(fs.readFileSync(path.join(dir, 'b', f), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'a', f), 'utf8'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a failing synthesis leaves the previous output as it was', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+    const out = path.join(dir, 'dist');
+    try {
+      synthesizeSafely(out, buildExampleApp);
+      const before = fs.readFileSync(path.join(out, 'team-a.k8s.yaml'), 'utf8');
+      expect(() => synthesizeSafely(out, (app: App) => {
+        buildExampleApp(app);
+        throw new Error('boom');
+      })).toThrow('boom');
+      expect(fs.readdirSync(out)).toEqual(['team-a.k8s.yaml', 'team-b.k8s.yaml']);
+      expect(fs.readFileSync(path.join(out, 'team-a.k8s.yaml'), 'utf8')).toBe(before);
+      expect(fs.readdirSync(dir)).toEqual(['dist']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const crd = sharedPath('kuberay', 'crd', 'ray.io_rayclusters.yaml');
+(crd ? describe : describe.skip)('every RayCluster validates against the KubeRay v1.7.0 CRD (defaults applied, unknown fields rejected)', () => {
+  test.each(ofKind(all, 'RayCluster').map((rc) => [rc.metadata.name, rc]))('%s', (_, rc) => {
+    const validator = loadCrdValidator(crd!)!;
+    expect(validator.validate(rc)).toEqual([]);
+  });
+
+  test('the validator does reject a typo (so the test above can fail)', () => {
+    const validator = loadCrdValidator(crd!)!;
+    const rc = JSON.parse(JSON.stringify(ofKind(all, 'RayCluster')[0]));
+    rc.spec.headGroupSpec.rayStartParam = {};
+    expect(validator.validate(rc).map((e) => e.path)).toContain('spec.headGroupSpec.rayStartParam');
+  });
+});
