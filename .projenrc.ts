@@ -77,7 +77,12 @@ for (const pattern of ['/test/', '/benchmark/', '/dist/', '/examples/', '/tools/
   project.addPackageIgnore(pattern);
 }
 
-project.package.addField('overrides', { backport: 'file:./tools/backport-omitted' });
+project.package.addField('overrides', {
+  'backport': 'file:./tools/backport-omitted',
+  // eslint-import-resolver-typescript pulls unrs-resolver, whose newest release has native bindings
+  // for only some platforms on the registry we use; 1.12.2 has all, so `npm ci` works everywhere.
+  'unrs-resolver': '1.12.2',
+});
 
 // The main job: the example tenants in src/main.ts -> dist/*.k8s.yaml.
 project.addTask('synth', {
