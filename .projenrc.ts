@@ -90,6 +90,11 @@ project.addTask('synth', {
   exec: 'ts-node --transpile-only --project tsconfig.json src/main.ts',
 });
 
+// The CLI: `secure-ray` from the package; in the repo `npm run --silent secure-ray -- check ...`
+// (no build needed, nothing else on stdout).
+project.addBins({ 'secure-ray': 'bin/secure-ray' });
+project.package.setScript('secure-ray', 'ts-node --transpile-only --project tsconfig.json src/cli/main.ts');
+
 // Regenerate imports/ from the local copy of the KubeRay v1.7.0 CRD (offline; v1 only).
 project.addTask('import', {
   description: 'Regenerate imports/ from ../shared/kuberay/crd/ray.io_rayclusters.yaml (offline, v1 only)',

@@ -6,3 +6,4 @@ export * from './network/options';
 export * from './network/cluster-network-policy';
 export * from './secure-tenant-ray-cluster';
 export * from './policy';
+export * from './plugin';

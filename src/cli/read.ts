@@ -1,0 +1,283 @@
+/**
+ * Input for `secure-ray check`: expands paths, reads files one at a time and parses their YAML
+ * documents with line numbers. Never throws for bad input: problems come back as
+ * {@link InputError}s.
+ *
+ * @module
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Composer, Document, LineCounter, Node, Parser, isMap, isSeq, parseDocument } from 'yaml';
+import { TenantDefinition } from '../policy/tenant-definition';
+
+/** A problem with the input: an unreadable path, invalid YAML, a binary file, a non-object document. */
+export interface InputError {
+  /** The path as given (or as found under a directory as given); `-` for stdin. */
+  readonly source: string;
+  /** The 1-based line, when the problem is at one. */
+  readonly line?: number;
+  /** What is wrong, e.g. `invalid YAML: ...` or `no such file or directory`. */
+  readonly message: string;
+}
+
+/** Where a parsed document came from. */
+export interface DocumentSource {
+  readonly source: string;
+  /** The 0-based position of the document among the file's non-empty documents. */
+  readonly index: number;
+  /** For an item of a `kind: List` document: its 0-based position in `items`. */
+  readonly item?: number;
+  /** The 1-based line where the document (or List item) starts. */
+  readonly line: number;
+}
+
+/** The documents of one input, ready for the engine, plus its input errors. */
+export interface ParsedInput {
+  readonly docs: unknown[];
+  readonly sources: DocumentSource[];
+  readonly errors: InputError[];
+}
+
+const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
+const BINARY_PROBE_BYTES = 8192;
+
+/** The OS reason of a filesystem error, e.g. `no such file or directory` for ENOENT. */
+export function osReason(err: unknown): string {
+  // Not `instanceof Error`: errors from Node's fs may come from another realm (e.g. under jest).
+  const raw = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
+  const message = typeof raw === 'string' ? raw : String(err);
+  const m = /^(?:Error: )?[A-Z0-9_]+: ([^,]+)/.exec(message);
+  return (m ? m[1] : message.split('\n')[0]).trim();
+}
+
+function joinAsGiven(dir: string, name: string): string {
+  return dir.endsWith('/') || dir.endsWith(path.sep) ? dir + name : `${dir}${path.sep}${name}`;
+}
+
+/**
+ * The files a path stands for: the path itself for a file (any extension), or, for a directory,
+ * every `*.yaml`, `*.yml` and `*.json` file under it, sorted by name at each level (depth-first),
+ * skipping `node_modules` and directories whose name starts with a dot. Symbolic links to files
+ * are followed; symbolic links to directories are not (no cycles). Each file is named by joining
+ * what was found to the directory as given (`dir/sub/a.yaml`).
+ */
+export function expandPath(given: string): { files: string[]; errors: InputError[] } {
+  const files: string[] = [];
+  const errors: InputError[] = [];
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(given);
+  } catch (err) {
+    return { files, errors: [{ source: given, message: osReason(err) }] };
+  }
+  if (!stat.isDirectory()) return { files: [given], errors };
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      errors.push({ source: dir, message: osReason(err) });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = joinAsGiven(dir, entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          isFile = fs.statSync(full).isFile();
+        } catch {
+          isFile = false;
+        }
+        isDir = false;
+      }
+      if (isDir) {
+        if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+        walk(full);
+      } else if (isFile && MANIFEST_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
+        files.push(full);
+      }
+    }
+  };
+  walk(given);
+  return { files, errors };
+}
+
+/** True when the first 8 KB hold a NUL byte. */
+export function looksBinary(data: Buffer | string): boolean {
+  if (typeof data === 'string') return data.slice(0, BINARY_PROBE_BYTES).includes('\u0000');
+  return data.subarray(0, BINARY_PROBE_BYTES).includes(0);
+}
+
+/** Reads one file as UTF-8 text, or says why it cannot. */
+export function readText(file: string): { text: string } | { error: InputError } {
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(file);
+  } catch (err) {
+    return { error: { source: file, message: osReason(err) } };
+  }
+  if (looksBinary(data)) return { error: { source: file, message: 'binary file' } };
+  return { text: data.toString('utf8') };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].trim();
+}
+
+function lineOf(lc: LineCounter, offset: number | undefined): number {
+  return offset === undefined ? 1 : lc.linePos(offset).line;
+}
+
+/** The first YAML error of a parsed document, as an input error, or undefined. */
+function yamlError(doc: Document, lc: LineCounter, source: string, textLength: number): InputError | undefined {
+  const e = doc.errors[0];
+  if (e === undefined) return undefined;
+  // An error at the end of the input is reported at the last line, not the one after it.
+  const offset = Math.max(0, Math.min(e.pos[0], textLength - 1));
+  return { source, line: lineOf(lc, offset), message: `invalid YAML: ${firstLine(e.message)}` };
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value === 'string' ? 'string' : typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'scalar'}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toJs(doc: Document, lc: LineCounter, source: string): { value: unknown } | { error: InputError } {
+  try {
+    return { value: doc.toJS({ maxAliasCount: 1000 }) };
+  } catch (err) {
+    return { error: { source, line: lineOf(lc, doc.contents?.range?.[0]), message: `invalid YAML: ${firstLine(String((err as { message?: unknown } | null)?.message ?? err))}` } };
+  }
+}
+
+/**
+ * Parses the YAML (or JSON) documents of one input.
+ *
+ * - Empty documents (between `---` separators, comment-only, or `null`) are skipped; `index`
+ *   counts the non-empty documents.
+ * - A file with any YAML syntax error yields only its first error (`invalid YAML: <reason>` at its
+ *   line) and no documents: the positions of documents in a broken stream are not trustworthy.
+ * - A document that is a scalar or a list is an input error at its line; the file's other
+ *   documents are still returned.
+ * - A `kind: List` document whose `items` is a list is replaced by its items, each reported with
+ *   the List's `index` and its own `item` position; a non-object item is an input error.
+ */
+export function parseManifests(text: string, source: string): ParsedInput {
+  const docs: unknown[] = [];
+  const sources: DocumentSource[] = [];
+  const errors: InputError[] = [];
+  const lc = new LineCounter();
+  let index = 0;
+  // Documents are composed one at a time so a large file's syntax trees are not all held at once.
+  for (const doc of new Composer({ prettyErrors: false }).compose(new Parser(lc.addNewLine).parse(text), true, text.length)) {
+    const err = yamlError(doc, lc, source, text.length);
+    if (err) return { docs: [], sources: [], errors: [err] };
+    const converted = toJs(doc, lc, source);
+    if ('error' in converted) {
+      errors.push(converted.error);
+      index++;
+      continue;
+    }
+    const value = converted.value;
+    if (value === null || value === undefined) continue;
+    const line = lineOf(lc, doc.contents?.range?.[0]);
+    if (!isObject(value)) {
+      errors.push({ source, line, message: `document ${index} is ${describe(value)}, not a Kubernetes object` });
+    } else if (value.kind === 'List' && Array.isArray(value.items)) {
+      const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
+      const itemNodes = isSeq(itemsNode) ? itemsNode.items : [];
+      value.items.forEach((item, i) => {
+        const node = itemNodes[i] as Node | undefined;
+        const itemLine = lineOf(lc, node?.range?.[0] ?? doc.contents?.range?.[0]);
+        if (isObject(item)) {
+          docs.push(item);
+          sources.push({ source, index, item: i, line: itemLine });
+        } else {
+          errors.push({ source, line: itemLine, message: `item ${i} of List document ${index} is ${describe(item)}, not a Kubernetes object` });
+        }
+      });
+    } else {
+      docs.push(value);
+      sources.push({ source, index, line });
+    }
+    index++;
+  }
+  return { docs, sources, errors };
+}
+
+/** A bad `--tenants` file: fatal, exit 2. */
+export class TenantsFileError extends Error {
+  constructor(readonly error: InputError) {
+    super(error.message);
+    this.name = 'TenantsFileError';
+  }
+}
+
+const TENANT_STRING_FIELDS = ['namespace', 'nodeLabelKey', 'nodeLabelValue', 'taintKey', 'taintValue', 'taintEffect'] as const;
+const BOUND_FIELDS = ['minCpu', 'maxCpu', 'minMemory', 'maxMemory'] as const;
+
+/**
+ * Reads a `--tenants` file: YAML or JSON holding a list of tenant definitions or
+ * `{ tenants: [...] }`. Validates the shape: `name` is a non-empty string and unique, the other
+ * fields are strings, `bounds` values are strings or numbers, and no unknown keys.
+ * @throws TenantsFileError
+ */
+export function readTenantsFile(file: string): TenantDefinition[] {
+  const read = readText(file);
+  if ('error' in read) throw new TenantsFileError({ ...read.error, message: `tenants file: ${read.error.message}` });
+  const lc = new LineCounter();
+  const doc = parseDocument(read.text, { lineCounter: lc, prettyErrors: false });
+  const fail = (message: string, offset?: number): never => {
+    throw new TenantsFileError({ source: file, line: lineOf(lc, offset), message: `tenants file: ${message}` });
+  };
+  const err = yamlError(doc, lc, file, read.text.length);
+  if (err) throw new TenantsFileError({ ...err, message: `tenants file: ${err.message}` });
+  const converted = toJs(doc, lc, file);
+  if ('error' in converted) fail(converted.error.message, doc.contents?.range?.[0]);
+  const value = (converted as { value: unknown }).value;
+  let list: unknown;
+  let listNode: unknown = doc.contents;
+  if (Array.isArray(value)) {
+    list = value;
+  } else if (isObject(value) && Array.isArray(value.tenants)) {
+    const extra = Object.keys(value).filter((k) => k !== 'tenants');
+    if (extra.length > 0) fail(`unknown key ${JSON.stringify(extra[0])} (expected only "tenants")`, doc.contents?.range?.[0]);
+    list = value.tenants;
+    listNode = isMap(doc.contents) ? doc.contents.get('tenants', true) : undefined;
+  } else {
+    fail('expected a list of tenant definitions or { tenants: [...] }', doc.contents?.range?.[0]);
+  }
+  const nodes = isSeq(listNode) ? listNode.items : [];
+  const seen = new Set<string>();
+  (list as unknown[]).forEach((t, i) => {
+    const at = (nodes[i] as Node | undefined)?.range?.[0];
+    const where = `tenant ${i}`;
+    if (!isObject(t)) fail(`${where} is ${t === null ? 'null' : describe(t)}, expected an object`, at);
+    const tenant = t as Record<string, unknown>;
+    if (typeof tenant.name !== 'string' || tenant.name === '') fail(`${where}: "name" must be a non-empty string`, at);
+    const name = tenant.name as string;
+    if (seen.has(name)) fail(`${where}: duplicate tenant name ${JSON.stringify(name)}`, at);
+    seen.add(name);
+    for (const key of Object.keys(tenant)) {
+      if (key === 'name') continue;
+      if (key === 'bounds') {
+        if (!isObject(tenant.bounds)) fail(`tenant ${JSON.stringify(name)}: "bounds" must be an object`, at);
+        for (const [b, v] of Object.entries(tenant.bounds as Record<string, unknown>)) {
+          if (!(BOUND_FIELDS as readonly string[]).includes(b)) fail(`tenant ${JSON.stringify(name)}: unknown bound ${JSON.stringify(b)} (expected ${BOUND_FIELDS.join(', ')})`, at);
+          if (typeof v !== 'string' && typeof v !== 'number') fail(`tenant ${JSON.stringify(name)}: bounds.${b} must be a string or a number`, at);
+        }
+      } else if ((TENANT_STRING_FIELDS as readonly string[]).includes(key)) {
+        if (typeof tenant[key] !== 'string') fail(`tenant ${JSON.stringify(name)}: "${key}" must be a string`, at);
+      } else {
+        fail(`tenant ${JSON.stringify(name)}: unknown key ${JSON.stringify(key)}`, at);
+      }
+    }
+  });
+  return list as TenantDefinition[];
+}
