@@ -48,7 +48,10 @@ const project = new typescript.TypeScriptProject({
 
   peerDeps: ['cdk8s@^2.70.0', 'constructs@^10.3.0'],
   deps: ['cdk8s-plus-27@^2.9.5', 'yaml@^2.8.0'],
-  devDeps: ['cdk8s-cli@^2.207.0', 'ajv@^8.17.1', 'ts-node@^10.9.2', '@types/node@^20'],
+  devDeps: [
+    'cdk8s-cli@^2.207.0', 'ajv@^8.17.1', 'ts-node@^10.9.2', '@types/node@^20',
+    'fast-check@^4.10.2', 'typedoc@^0.28.20', 'typedoc-plugin-markdown@^4.14.1', 'kubernetes-models@^4.5.1',
+  ],
 
   artifactsDirectory: 'pkg',
   jest: true,
@@ -94,6 +97,20 @@ project.addTask('synth', {
 // (no build needed, nothing else on stdout).
 project.addBins({ 'secure-ray': 'bin/secure-ray' });
 project.package.setScript('secure-ray', 'ts-node --transpile-only --project tsconfig.json src/cli/main.ts');
+
+// Benchmarks are not tests: `npm run bench` (full) and `npm run bench -- --quick`.
+project.addTask('bench', {
+  description: 'Synthesis and check speed against their floors (writes benchmark/results.json)',
+  exec: 'ts-node --transpile-only --project tsconfig.json benchmark/bench.ts',
+  receiveArgs: true,
+});
+
+// The long property-based run (CI runs the default, shorter one inside `npm test`).
+project.addTask('test:property-long', {
+  description: 'Property-based tests with many more generated cases (FC_NUM_RUNS, FC_SEED to reproduce)',
+  exec: 'jest --ci test/property',
+  env: { FC_NUM_RUNS: '20000' },
+});
 
 // Regenerate imports/ from the local copy of the KubeRay v1.7.0 CRD (offline; v1 only).
 project.addTask('import', {
