@@ -57,7 +57,7 @@ const TENANTS = Array.from({ length: TENANT_COUNT }, (_, t) => new TenantProfile
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
+  const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
@@ -138,8 +138,14 @@ function time(fn: () => unknown): number {
 }
 
 interface SynthRow {
-  clusters: number; ms: number; baselineMs: number; ratio: number; peakRssMb: number;
-  synthOnlyMs: number; baselineSynthOnlyMs: number; yamlBytes: number;
+  clusters: number;
+  ms: number;
+  baselineMs: number;
+  ratio: number;
+  peakRssMb: number;
+  synthOnlyMs: number;
+  baselineSynthOnlyMs: number;
+  yamlBytes: number;
 }
 interface CheckRow { documents: number; ms: number; parseMs: number; ratio: number; failedDocuments: number }
 

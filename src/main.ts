@@ -10,7 +10,7 @@ import * as path from 'path';
 import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AutoscalerVersion, EmptyDirMedium, RayVolume, SecureTenantRayCluster, TenantProfile } from '.';
+import { AutoscalerVersion, EmptyDirMedium, NetworkMode, NetworkPeer, RayPort, RayVolume, SecureTenantRayCluster, TenantProfile } from '.';
 
 /** The platform team's tenants, defined once. */
 export const TENANTS = {
@@ -53,7 +53,7 @@ export class TeamAChart extends Chart {
     super(scope, id);
     const tenant = TENANTS.teamA;
 
-    new SecureTenantRayCluster(this, 'cpu-autoscaling', {
+    const cpu = new SecureTenantRayCluster(this, 'cpu-autoscaling', {
       tenant,
       name: 'cpu-autoscaling',
       head: {
@@ -69,6 +69,10 @@ export class TeamAChart extends Chart {
       autoscaling: { idleTimeout: Duration.minutes(5), version: AutoscalerVersion.V2 },
       network: { apiServer: API_SERVER },
     });
+    // The RayJob submitter pattern: a pod in the tenant's namespace reaches the Jobs API; Prometheus scrapes metrics.
+    cpu.connections
+      .allowFrom(NetworkPeer.pods({ 'app.kubernetes.io/name': 'ray-job-submitter' }), RayPort.DASHBOARD)
+      .allowFrom(NetworkPeer.namespace('monitoring'), RayPort.METRICS, RayPort.AUTOSCALER_METRICS, RayPort.DASHBOARD_METRICS);
 
     // KubeRay's `ray-cluster.pod-security.yaml`, written as typed templates: the construct keeps
     // every explicit field and adds the tenant's placement and the rest of the restricted settings.
@@ -105,13 +109,15 @@ export class TeamAChart extends Chart {
   }
 }
 
-/** team-b: a cluster with a GPU worker group beside a CPU group. */
+/** team-b: a cluster with a GPU worker group beside a CPU group, in pinned-ports mode. */
 export class TeamBChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new SecureTenantRayCluster(this, 'gpu-training', {
       tenant: TENANTS.teamB,
       name: 'gpu-training',
+      // Only the pinned Ray ports are open between the cluster's pods.
+      network: { mode: NetworkMode.PINNED_PORTS },
       head: { resources: { cpu: { request: '2', limit: '2' }, memory: { request: '8Gi', limit: '8Gi' } } },
       workerGroups: [
         {

@@ -1,9 +1,12 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AutoscalingOptions, AutoscalerVersion, UpscalingMode } from './autoscaling';
+import { ClusterSyncWaves, SYNC_WAVE_ANNOTATION, SyncWaves } from './gitops';
 import { RayCluster, RayClusterSpec } from '../imports/ray.io';
 import { RayClusterNetworkPolicy } from './network/cluster-network-policy';
+import { ClusterConnections } from './network/connections';
 import { NetworkOptions } from './network/options';
+import { NetworkMode, PinnedPortPlan, pinnedStartParams, planPinnedPorts } from './network/pinned-ports';
 import { checkDocument, RULE_IDS } from './policy/engine';
 import { RAY_LABELS } from './policy/kuberay-pods';
 import { obj } from './policy/paths';
@@ -65,6 +68,11 @@ export interface SecureTenantRayClusterProps {
    */
   readonly labels?: Record<string, string>;
   /**
+   * ArgoCD sync waves (annotation `argocd.argoproj.io/sync-wave`): policies before the cluster.
+   * @default { networkPolicy: -1, rayCluster: 0 }
+   */
+  readonly syncWaves?: ClusterSyncWaves;
+  /**
    * The UID the pods run as.
    * @default RAY_UID (1000, the `ray` user of rayproject/ray images)
    */
@@ -113,6 +121,13 @@ export class SecureTenantRayCluster extends Construct {
   public readonly name: string;
   /** The tenant. */
   public readonly tenant: TenantProfile;
+  /**
+   * Who may reach the cluster and whom it may reach, besides its own pods and DNS: nothing until
+   * declared (`cluster.connections.allowFrom(NetworkPeer.namespace('monitoring'), RayPort.METRICS)`).
+   */
+  public readonly connections: ClusterConnections = new ClusterConnections(() => this.networkPolicy.ensureHeadPolicy());
+  /** The pinned ports, in {@link NetworkMode.PINNED_PORTS}. */
+  public readonly pinnedPorts?: PinnedPortPlan;
 
   constructor(scope: Construct, id: string, props: SecureTenantRayClusterProps) {
     super(scope, id);
@@ -146,6 +161,11 @@ export class SecureTenantRayCluster extends Construct {
         + 'set network.apiServer: { cidr: \'<API server endpoint IPs>/32\', port: 6443 } (see `kubectl get endpoints kubernetes`)');
     }
     const labels = checkLabels(where('labels'), props.labels);
+    const mode = props.network?.mode ?? NetworkMode.ALL_PORTS;
+    enumValue(where('network.mode'), mode, NetworkMode as unknown as Record<string, string>);
+    this.pinnedPorts = mode === NetworkMode.PINNED_PORTS ? planPinnedPorts(where('network.pinnedPorts'), props.network?.pinnedPorts) : undefined;
+    const waves = props.syncWaves ?? {};
+    const wave = (k: keyof ClusterSyncWaves, d: number) => String(optionalInt(where(`syncWaves.${k}`), waves[k], d, -1000) ?? d);
 
     const head = props.head ?? {};
     const workers = props.workerGroups ?? [{ groupName: 'workers' }];
@@ -157,7 +177,7 @@ export class SecureTenantRayCluster extends Construct {
       if (groupName === 'headgroup') throw new PropsError(`${where(`workerGroups[${i}].groupName`)}: "headgroup" is the name KubeRay gives the head group`);
       if (names.has(groupName)) throw new PropsError(`${where(`workerGroups[${i}].groupName`)}: duplicate group name "${groupName}"`);
       names.add(groupName);
-      return renderWorkerGroup(w, i, groupName, ctx, autoscaling !== undefined);
+      return renderWorkerGroup(w, i, groupName, ctx, autoscaling !== undefined, this.pinnedPorts);
     });
 
     const headTemplate = renderTemplate(head, 'head', 'head', ctx, !!autoscaling);
@@ -167,7 +187,7 @@ export class SecureTenantRayCluster extends Construct {
       autoscalerOptions: autoscaling ? renderAutoscaler(autoscaling, ctx) : undefined,
       headGroupSpec: {
         serviceType: 'ClusterIP',
-        rayStartParams: stringMap(where('head.rayStartParams'), head.rayStartParams),
+        rayStartParams: withPinnedPorts(where('head.rayStartParams'), head.rayStartParams, this.pinnedPorts, true, headTemplate),
         template: headTemplate,
       },
       workerGroupSpecs,
@@ -178,7 +198,7 @@ export class SecureTenantRayCluster extends Construct {
         ...(props.name !== undefined ? { name: props.name } : {}),
         namespace: tenant.namespace,
         labels: { ...labels, tenant: tenant.name },
-        annotations: { ...tenant.bounds },
+        annotations: { ...tenant.bounds, [SYNC_WAVE_ANNOTATION]: wave('rayCluster', SyncWaves.WORKLOAD) },
       },
       spec: prune(spec) as RayClusterSpec,
     });
@@ -188,8 +208,11 @@ export class SecureTenantRayCluster extends Construct {
       clusterName: this.name,
       namespace: tenant.namespace,
       labels: { tenant: tenant.name },
+      annotations: { [SYNC_WAVE_ANNOTATION]: wave('networkPolicy', SyncWaves.NETWORK_POLICY) },
       network: props.network,
       autoscaling: autoscaling !== undefined,
+      connections: this.connections,
+      pinnedPorts: this.pinnedPorts,
     });
 
     this.node.addValidation({ validate: () => this.validateRendered() });
@@ -204,7 +227,34 @@ export class SecureTenantRayCluster extends Construct {
     const result = checkDocument(json, { tenants: [this.tenant.toDefinition()], pssLevel: 'restricted', pssVersion: 'latest' });
     const violations: Violation[] = RULE_IDS.flatMap((r) => result.rules[r].violations);
     violations.push(...this.checkNetworkPolicy(json));
+    if (this.pinnedPorts) violations.push(...this.checkPinnedPorts(json, this.pinnedPorts));
     return violations.map(formatViolation);
+  }
+
+  /** In pinned-ports mode the rendered rayStartParams must still pin what the policy opens. */
+  private checkPinnedPorts(cluster: JsonObject, plan: PinnedPortPlan): Violation[] {
+    const spec = obj(cluster.spec) ?? {};
+    const groups = [
+      { path: 'spec.headGroupSpec', group: obj(spec.headGroupSpec), head: true },
+      ...(Array.isArray(spec.workerGroupSpecs) ? spec.workerGroupSpecs : []).map((g, i) => ({ path: `spec.workerGroupSpecs[${i}]`, group: obj(g), head: false })),
+    ];
+    const out: Violation[] = [];
+    for (const { path, group, head } of groups) {
+      const params = obj(group?.rayStartParams) ?? {};
+      for (const [k, v] of Object.entries(pinnedStartParams(plan, head))) {
+        if (params[k] !== v) {
+          out.push({
+            rule: 'generate-network-policies',
+            path: `${path}.rayStartParams["${k}"]`,
+            value: params[k],
+            bound: v,
+            message: 'pinned-ports mode opens only the pinned ports; this parameter no longer matches, so the NetworkPolicy would block Ray',
+            fix: 'remove the patch, or change the port through network.pinnedPorts',
+          });
+        }
+      }
+    }
+    return out;
   }
 
   private checkNetworkPolicy(cluster: JsonObject): Violation[] {
@@ -265,7 +315,8 @@ interface RenderContext {
   readonly where: (prop: string) => string;
 }
 
-function renderWorkerGroup(w: WorkerGroupOptions, i: number, groupName: string, ctx: RenderContext, autoscaling: boolean): Json {
+function renderWorkerGroup(w: WorkerGroupOptions, i: number, groupName: string, ctx: RenderContext, autoscaling: boolean,
+  pinned: PinnedPortPlan | undefined): Json {
   const p = (k: string) => ctx.where(`workerGroups[${i}].${k}`);
   const replicas = optionalInt(p('replicas'), w.replicas, undefined, 0);
   const min = optionalInt(p('minReplicas'), w.minReplicas, autoscaling ? 0 : (replicas ?? 1), 0)!;
@@ -273,14 +324,41 @@ function renderWorkerGroup(w: WorkerGroupOptions, i: number, groupName: string, 
   const max = optionalInt(p('maxReplicas'), w.maxReplicas, autoscaling ? Math.max(desired, min, 1) : desired, 0)!;
   if (min > max) throw new PropsError(`${p('minReplicas')}: minReplicas ${min} is greater than maxReplicas ${max}`);
   if (desired < min || desired > max) throw new PropsError(`${p('replicas')}: replicas ${desired} is outside [minReplicas ${min}, maxReplicas ${max}]`);
+  const template = renderTemplate(w, `workerGroups[${i}]`, 'worker', ctx, false);
   return {
     groupName,
     replicas: desired,
     minReplicas: min,
     maxReplicas: max,
-    rayStartParams: stringMap(p('rayStartParams'), w.rayStartParams),
-    template: renderTemplate(w, `workerGroups[${i}]`, 'worker', ctx, false),
+    rayStartParams: withPinnedPorts(p('rayStartParams'), w.rayStartParams, pinned, false, template),
+    template,
   };
+}
+
+/**
+ * The group's `rayStartParams`, with the pinned ports added in pinned-ports mode. A parameter the
+ * user set to another value is an error (the policy would not match it), and the worker range
+ * must hold the group's CPUs: one port per worker process, actor and driver.
+ */
+function withPinnedPorts(prop: string, given: Record<string, string> | undefined, plan: PinnedPortPlan | undefined,
+  head: boolean, template: Json): Record<string, string> {
+  const params = stringMap(prop, given);
+  if (!plan) return params;
+  for (const [k, v] of Object.entries(pinnedStartParams(plan, head))) {
+    if (params[k] !== undefined && params[k] !== v) {
+      throw new PropsError(`${prop}.${k}: "${params[k]}" conflicts with pinned-ports mode (${v}); set the port through network.pinnedPorts`);
+    }
+    params[k] = v;
+  }
+  const cpus = params['num-cpus'] !== undefined ? Number(params['num-cpus'])
+    : Number((Quantity.tryParse(template.spec?.containers?.[0]?.resources?.limits?.cpu?.value)?.toMilliCeil() ?? 0n) + 999n) / 1000;
+  const cpuCount = Math.floor(cpus);
+  const size = plan.maxWorker - plan.minWorker + 1;
+  if (Number.isFinite(cpuCount) && size < cpuCount + 1) {
+    throw new PropsError(`${prop}: the pinned worker range ${plan.minWorker}-${plan.maxWorker} has ${size} ports, fewer than the group's ${cpuCount} CPUs plus a driver; `
+      + 'every worker process, actor and driver takes a port and a full range hangs jobs; widen network.pinnedPorts.minWorkerPort/maxWorkerPort');
+  }
+  return params;
 }
 
 function renderAutoscaler(a: AutoscalingOptions, ctx: RenderContext): Json {

@@ -87,8 +87,10 @@ describe('SecureTenantRayCluster: options', () => {
     // The head pod's autoscaler needs its token; workers do not.
     expect(rc.spec.headGroupSpec.template.spec.automountServiceAccountToken).toBeUndefined();
     expect(rc.spec.workerGroupSpecs[0]).toMatchObject({ replicas: 0, minReplicas: 0, maxReplicas: 5 });
-    const np = findObject(manifests, 'NetworkPolicy', 'demo-isolation');
-    expect(np.spec.egress[2]).toEqual({ to: [{ ipBlock: { cidr: '172.18.0.2/32' } }], ports: [{ protocol: 'TCP', port: 6443 }] });
+    expect(findObject(manifests, 'NetworkPolicy', 'demo-isolation').spec.egress).toHaveLength(2);
+    const head = findObject(manifests, 'NetworkPolicy', 'demo-head');
+    expect(head.spec.podSelector).toEqual({ matchLabels: { 'ray.io/cluster': 'demo', 'ray.io/node-type': 'head' } });
+    expect(head.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '172.18.0.2/32' } }], ports: [{ protocol: 'TCP', port: 6443 }] }]);
   });
 
   test('autoscaler default resources move into tight bounds', () => {

@@ -25,8 +25,12 @@ if (crd.spec.versions.length !== 1) {
   console.error('import: the CRD has no v1 version; is this the KubeRay RayCluster CRD?');
   process.exit(2);
 }
+// `cdk8s import` records every source it imports in cdk8s.yaml; keep ours as written.
+const cdk8sYaml = path.join(root, 'cdk8s.yaml');
+const config = fs.readFileSync(cdk8sYaml, 'utf8');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-ray-import-'));
 const v1Only = path.join(dir, 'ray.io_rayclusters.yaml');
 fs.writeFileSync(v1Only, stringify(crd));
 execFileSync(path.join(root, 'node_modules', '.bin', 'cdk8s'), ['import', v1Only, '--language', 'typescript', '--output', path.join(root, 'imports')], { stdio: 'inherit', cwd: root });
+fs.writeFileSync(cdk8sYaml, config);
 fs.rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,10 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ClusterConnections, DeclaredConnection } from './connections';
 import { DnsOptions, NetworkOptions } from './options';
+import { PinnedPortPlan, pinnedPolicyPorts } from './pinned-ports';
+import { PortTarget } from './port';
 import { RAY_LABELS } from '../policy/kuberay-pods';
 
 /** Properties of {@link RayClusterNetworkPolicy}. */
@@ -10,57 +13,120 @@ export interface RayClusterNetworkPolicyProps {
   readonly clusterName: string;
   /** The namespace. */
   readonly namespace: string;
-  /** Labels of the policy object. */
+  /**
+   * Labels of the policy objects.
+   * @default - none
+   */
   readonly labels?: Record<string, string>;
-  /** Network options. */
+  /**
+   * Annotations of the policy objects (e.g. an ArgoCD sync wave).
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+  /**
+   * Network options.
+   * @default - DNS to kube-dns, nothing else
+   */
   readonly network?: NetworkOptions;
-  /** Whether the autoscaler runs (it needs the API server). */
+  /** Whether the autoscaler runs in the head pod (it needs the API server). */
   readonly autoscaling: boolean;
+  /** Declared connections (read when the policies are synthesized). */
+  readonly connections: ClusterConnections;
+  /**
+   * The pinned ports; when given only those are open between the cluster's pods.
+   * @default - every port between the cluster's pods
+   */
+  readonly pinnedPorts?: PinnedPortPlan;
 }
 
 /**
- * The default NetworkPolicy of one RayCluster: it selects the cluster's pods by the
- * `ray.io/cluster` label KubeRay sets (tenants cannot remove it) and allows
- * - every port between the cluster's own pods, both ways (Ray's raylet, object manager, worker
- *   and agent ports are many and mostly random: see the README's network section);
- * - DNS egress to kube-dns on UDP and TCP 53;
- * - API-server egress when autoscaling is on;
- * and nothing else in or out.
+ * The NetworkPolicies of one RayCluster. They select its pods by the labels KubeRay sets and a
+ * template cannot override (`ray.io/cluster`, `ray.io/node-type`), with `policyTypes: [Ingress,
+ * Egress]`:
+ *
+ * - `<cluster>-isolation` (every pod): in and out only to the cluster's own pods — every port, or in
+ *   pinned-ports mode only the pinned ones — plus DNS egress to kube-dns (UDP and TCP), declared
+ *   ingress to ports every pod listens on (Serve, metrics) and declared egress;
+ * - `<cluster>-head` (the head pod), when needed (autoscaling, or ingress declared to a head port): declared ingress to head ports (dashboard/Jobs API,
+ *   Ray Client, GCS, head metrics) and the API-server egress of the autoscaler.
+ *
+ * Policies add up: traffic is allowed when any policy selecting the pod allows it.
  */
 export class RayClusterNetworkPolicy extends Construct {
-  /** The NetworkPolicy object. */
+  /** The policy every pod of the cluster is selected by (`<cluster>-isolation`). */
   public readonly resource: ApiObject;
+  private head?: ApiObject;
+  private readonly props: RayClusterNetworkPolicyProps;
 
   constructor(scope: Construct, id: string, props: RayClusterNetworkPolicyProps) {
     super(scope, id);
-    const self = { podSelector: { matchLabels: { [RAY_LABELS.cluster]: props.clusterName } } };
+    this.props = props;
+    const cluster = { [RAY_LABELS.cluster]: props.clusterName };
+    const self = { podSelector: { matchLabels: cluster } };
     const dns: DnsOptions = props.network?.dns ?? {};
     const dnsPort = dns.port ?? 53;
-    const egress: k8s.NetworkPolicyEgressRule[] = [
-      { to: [self] },
-      {
-        to: [{
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': dns.namespace ?? 'kube-system' } },
-          podSelector: { matchLabels: { ...(dns.podLabels ?? { 'k8s-app': 'kube-dns' }) } },
-        }],
-        ports: [
-          { protocol: 'UDP', port: k8s.IntOrString.fromNumber(dnsPort) },
-          { protocol: 'TCP', port: k8s.IntOrString.fromNumber(dnsPort) },
-        ],
-      },
-    ];
-    const api = props.network?.apiServer;
-    if (props.autoscaling && api) {
-      egress.push({ to: [{ ipBlock: { cidr: api.cidr } }], ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(api.port ?? 6443) }] });
-    }
+    const internalPorts = props.pinnedPorts ? pinnedPolicyPorts(props.pinnedPorts).map(toPolicyPort) : undefined;
+    const metadata = (name: string) => ({ name, namespace: props.namespace, labels: props.labels, annotations: props.annotations });
+    const rules = (list: DeclaredConnection[], side: 'from' | 'to') => list.map((c) => ({ [side]: c.peer._render(), ports: [toPolicyPort(c.port._render())] }));
+
     this.resource = new k8s.KubeNetworkPolicy(this, 'Resource', {
-      metadata: { name: `${props.clusterName}-isolation`, namespace: props.namespace, labels: props.labels },
+      metadata: metadata(`${props.clusterName}-isolation`),
       spec: {
         podSelector: self.podSelector,
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [self] }],
-        egress,
+        ingress: Lazy.any({
+          produce: () => [
+            { from: [self], ...(internalPorts ? { ports: internalPorts } : {}) },
+            ...rules(props.connections.ingressTo(PortTarget.ALL_PODS), 'from'),
+          ],
+        }),
+        egress: Lazy.any({
+          produce: () => [
+            { to: [self], ...(internalPorts ? { ports: internalPorts } : {}) },
+            {
+              to: [{
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': dns.namespace ?? 'kube-system' } },
+                podSelector: { matchLabels: { ...(dns.podLabels ?? { 'k8s-app': 'kube-dns' }) } },
+              }],
+              ports: [toPolicyPort({ protocol: 'UDP', port: dnsPort }), toPolicyPort({ protocol: 'TCP', port: dnsPort })],
+            },
+            ...rules(props.connections.egressRules, 'to'),
+          ],
+        }),
       },
     });
+
+    if (props.autoscaling) this.ensureHeadPolicy();
   }
+
+  /** The head pod's policy (`<cluster>-head`), when there is one: declared ingress to head ports and the autoscaler's API-server egress. */
+  public get headResource(): ApiObject | undefined {
+    return this.head;
+  }
+
+  /** Creates the head pod's policy if it does not exist yet. */
+  public ensureHeadPolicy(): ApiObject {
+    if (this.head) return this.head;
+    const props = this.props;
+    const cluster = { [RAY_LABELS.cluster]: props.clusterName };
+    const api = props.network?.apiServer;
+    const rules = (list: DeclaredConnection[]) => list.map((c) => ({ from: c.peer._render(), ports: [toPolicyPort(c.port._render())] }));
+    this.head = new k8s.KubeNetworkPolicy(this, 'Head', {
+      metadata: { name: `${props.clusterName}-head`, namespace: props.namespace, labels: props.labels, annotations: props.annotations },
+      spec: {
+        podSelector: { matchLabels: { ...cluster, [RAY_LABELS.nodeType]: 'head' } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: Lazy.any({ produce: () => rules(props.connections.ingressTo(PortTarget.HEAD)) }),
+        egress: props.autoscaling && api
+          ? [{ to: [{ ipBlock: { cidr: api.cidr } }], ports: [toPolicyPort({ protocol: 'TCP', port: api.port ?? 6443 })] }]
+          : [],
+      },
+    });
+    return this.head;
+  }
+}
+
+/** A NetworkPolicy port in the L1 types' form (the generated mapper reads `IntOrString.value`). */
+function toPolicyPort(p: { protocol: string; port: number; endPort?: number }): k8s.NetworkPolicyPort {
+  return { protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.port), ...(p.endPort !== undefined ? { endPort: p.endPort } : {}) };
 }

@@ -1,3 +1,5 @@
+import { NetworkMode, PinnedPortsOptions } from './pinned-ports';
+
 /** Where cluster DNS runs, for the DNS egress rule. */
 export interface DnsOptions {
   /**
@@ -47,4 +49,14 @@ export interface NetworkOptions {
    * @default - none (an error when autoscaling is on)
    */
   readonly apiServer?: ApiServerEgress;
+  /**
+   * Which ports are open between the cluster's own pods.
+   * @default NetworkMode.ALL_PORTS
+   */
+  readonly mode?: NetworkMode;
+  /**
+   * The ports pinned in {@link NetworkMode.PINNED_PORTS}.
+   * @default - see PinnedPortsOptions
+   */
+  readonly pinnedPorts?: PinnedPortsOptions;
 }

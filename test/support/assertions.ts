@@ -14,7 +14,7 @@ function containersOf(path: string, template: Manifest): { path: string; c: Mani
 export function assertHardened(rc: Manifest, tenant: TenantProfile): void {
   expect(rc.metadata.labels.tenant).toBe(tenant.name);
   expect(rc.metadata.namespace).toBe(tenant.namespace);
-  expect(rc.metadata.annotations).toEqual(tenant.bounds);
+  expect(rc.metadata.annotations).toMatchObject(tenant.bounds);
   const max = { cpu: Quantity.parse(tenant.bounds.maxCpu), memory: Quantity.parse(tenant.bounds.maxMemory) };
   const min = { cpu: Quantity.parse(tenant.bounds.minCpu), memory: Quantity.parse(tenant.bounds.minMemory) };
   for (const { path, template } of templates(rc)) {
