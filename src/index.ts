@@ -10,5 +10,8 @@ export * from './network/pinned-ports';
 export * from './gitops';
 export * from './network/cluster-network-policy';
 export * from './secure-tenant-ray-cluster';
+export * from './namespace';
+export * from './admission';
 export * from './policy';
+export * as reach from './reach';
 export * from './plugin';

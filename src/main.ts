@@ -10,7 +10,9 @@ import * as path from 'path';
 import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { AutoscalerVersion, EmptyDirMedium, NetworkMode, NetworkPeer, RayPort, RayVolume, SecureTenantRayCluster, TenantProfile } from '.';
+import {
+  AutoscalerVersion, EmptyDirMedium, NetworkMode, NetworkPeer, RayPort, RayVolume, SecureTenantRayCluster, TenantAdmissionPolicy, TenantNamespace, TenantProfile,
+} from '.';
 
 /** The platform team's tenants, defined once. */
 export const TENANTS = {
@@ -52,6 +54,11 @@ export class TeamAChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const tenant = TENANTS.teamA;
+    // The namespace and its guardrails; the budget check fails synthesis if the clusters' worst case outgrows the quota.
+    new TenantNamespace(this, 'namespace', {
+      tenant,
+      quota: { requestsCpu: '64', limitsCpu: '96', requestsMemory: '128Gi', limitsMemory: '128Gi', pods: 30 },
+    });
 
     const cpu = new SecureTenantRayCluster(this, 'cpu-autoscaling', {
       tenant,
@@ -113,6 +120,10 @@ export class TeamAChart extends Chart {
 export class TeamBChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    new TenantNamespace(this, 'namespace', {
+      tenant: TENANTS.teamB,
+      quota: { requestsCpu: '48', limitsCpu: '48', requestsMemory: '192Gi', limitsMemory: '192Gi', pods: 10, extended: { 'nvidia.com/gpu': '4' } },
+    });
     new SecureTenantRayCluster(this, 'gpu-training', {
       tenant: TENANTS.teamB,
       name: 'gpu-training',
@@ -140,8 +151,17 @@ export class TeamBChart extends Chart {
   }
 }
 
-/** Adds the example tenants' charts to an app. */
+/** What the platform installs once: the Kyverno admission guardrail for RayClusters made elsewhere. */
+export class PlatformChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new TenantAdmissionPolicy(this, 'admission', { tenants: [TENANTS.teamA, TENANTS.teamB], apiServer: API_SERVER });
+  }
+}
+
+/** Adds the platform's and the example tenants' charts to an app. */
 export function buildExampleApp(app: App): App {
+  new PlatformChart(app, 'platform');
   new TeamAChart(app, 'team-a');
   new TeamBChart(app, 'team-b');
   return app;

@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AutoscalingOptions, AutoscalerVersion, UpscalingMode } from './autoscaling';
 import { ClusterSyncWaves, SYNC_WAVE_ANNOTATION, SyncWaves } from './gitops';
@@ -12,6 +12,7 @@ import { RAY_LABELS } from './policy/kuberay-pods';
 import { obj } from './policy/paths';
 import { Quantity } from './policy/quantity';
 import { JsonObject, Violation } from './policy/types';
+import { keepRender, takeRender } from './shared-render';
 import { ContainerOptions, ContainerPort, ContainerResources, HeadGroupOptions, RayGroupOptions, WorkerGroupOptions } from './ray-group';
 import { describe, isDns1123Label, isLabelKey, isLabelValue, PropsError, requireQuantity, requireString, TenantProfile } from './tenant';
 import { RayVolume, VolumeMount } from './volume';
@@ -22,6 +23,18 @@ export const DEFAULT_RAY_VERSION = '2.52.0';
 export const RAY_UID = 1000;
 /** GID of the `users` group in the rayproject/ray images. */
 export const RAY_GID = 100;
+
+/** The imported RayCluster L1, rendered once per synthesis (validation and output share the render). */
+class RayClusterResource extends RayCluster {
+  /** Renders for the construct's validation; the synthesis right after reuses it. */
+  public renderForValidation(): any {
+    return keepRender(this, () => super.toJson());
+  }
+
+  public override toJson(): any {
+    return takeRender(this, () => super.toJson());
+  }
+}
 
 /** Properties of {@link SecureTenantRayCluster}. */
 export interface SecureTenantRayClusterProps {
@@ -193,7 +206,7 @@ export class SecureTenantRayCluster extends Construct {
       workerGroupSpecs,
     };
 
-    this.resource = new RayCluster(this, 'Resource', {
+    this.resource = new RayClusterResource(this, 'Resource', {
       metadata: {
         ...(props.name !== undefined ? { name: props.name } : {}),
         namespace: tenant.namespace,
@@ -219,11 +232,19 @@ export class SecureTenantRayCluster extends Construct {
   }
 
   /**
+   * The RayCluster as it will be synthesized (after escape-hatch patches), as plain JSON. Call it
+   * from validations: the synthesis that follows reuses the render.
+   */
+  public renderedManifest(): JsonObject {
+    return (this.resource as RayClusterResource).renderForValidation() as JsonObject;
+  }
+
+  /**
    * Judges what was rendered (after any escape-hatch patch) with the policy engine: all three
    * rules, the tenant's definition as the source of bounds, and the restricted standard.
    */
   private validateRendered(): string[] {
-    const json = this.resource.toJson() as JsonObject;
+    const json = this.renderedManifest();
     const result = checkDocument(json, { tenants: [this.tenant.toDefinition()], pssLevel: 'restricted', pssVersion: 'latest' });
     const violations: Violation[] = RULE_IDS.flatMap((r) => result.rules[r].violations);
     violations.push(...this.checkNetworkPolicy(json));
@@ -258,7 +279,7 @@ export class SecureTenantRayCluster extends Construct {
   }
 
   private checkNetworkPolicy(cluster: JsonObject): Violation[] {
-    const np = ApiObject.of(this.networkPolicy.resource).toJson() as JsonObject;
+    const np = this.networkPolicy.renderForValidation() as JsonObject;
     const spec = obj(np.spec) ?? {};
     const name = obj(cluster.metadata)?.name;
     const out: Violation[] = [];

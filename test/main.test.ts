@@ -24,7 +24,8 @@ describe('the example app (npm run synth)', () => {
   });
 
   test('has the clusters the issue asks for, found by kind and name', () => {
-    expect(Object.keys(charts)).toEqual(['team-a', 'team-b']);
+    expect(Object.keys(charts)).toEqual(['platform', 'team-a', 'team-b']);
+    expect(charts.platform.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['ClusterPolicy/secure-ray-tenant-guardrails']);
     const autoscaling = findObject(charts['team-a'], 'RayCluster', 'cpu-autoscaling');
     expect(autoscaling.spec.enableInTreeAutoscaling).toBe(true);
     const podSecurity = findObject(charts['team-a'], 'RayCluster', 'raycluster-pod-security');
@@ -41,6 +42,25 @@ describe('the example app (npm run synth)', () => {
   test('every security field of every container, cluster by cluster', () => {
     for (const rc of ofKind(charts['team-a'], 'RayCluster')) assertHardened(rc, TENANTS.teamA);
     for (const rc of ofKind(charts['team-b'], 'RayCluster')) assertHardened(rc, TENANTS.teamB);
+  });
+
+  test('each tenant gets its namespace guardrails, applied before its policies and clusters (sync waves)', () => {
+    for (const [id, tenant] of [['team-a', TENANTS.teamA], ['team-b', TENANTS.teamB]] as const) {
+      const m = charts[id];
+      const ns = findObject(m, 'Namespace', tenant.namespace);
+      expect(ns.metadata.namespace).toBeUndefined();
+      expect(ns.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.37', 'tenant': tenant.name });
+      findObject(m, 'ResourceQuota', 'tenant-quota');
+      findObject(m, 'LimitRange', 'tenant-container-limits');
+      expect(findObject(m, 'NetworkPolicy', 'default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+      const wave = (o: Manifest) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+      const byKind = (kind: string) => m.filter((o) => o.kind === kind).map(wave);
+      const guardrails = [...byKind('ResourceQuota'), ...byKind('LimitRange'), ...byKind('ServiceAccount'), wave(findObject(m, 'NetworkPolicy', 'default-deny'))];
+      const clusterPolicies = m.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.labels?.tenant && o.spec.podSelector.matchLabels?.['ray.io/cluster']).map(wave);
+      expect(Math.max(wave(ns))).toBeLessThan(Math.min(...guardrails));
+      expect(Math.max(...guardrails)).toBeLessThan(Math.min(...clusterPolicies));
+      expect(Math.max(...clusterPolicies)).toBeLessThan(Math.min(...byKind('RayCluster')));
+    }
   });
 
   test('pip installs keep working under restricted: a writable home, no read-only root filesystem', () => {
@@ -66,7 +86,7 @@ describe('the example app (npm run synth)', () => {
       synthesizeSafely(path.join(dir, 'a'), buildExampleApp);
       synthesizeSafely(path.join(dir, 'b'), buildExampleApp);
       const files = fs.readdirSync(path.join(dir, 'a'));
-      expect(files).toEqual(['team-a.k8s.yaml', 'team-b.k8s.yaml']);
+      expect(files).toEqual(['platform.k8s.yaml', 'team-a.k8s.yaml', 'team-b.k8s.yaml']);
       for (const f of files) expect(fs.readFileSync(path.join(dir, 'b', f), 'utf8')).toBe(fs.readFileSync(path.join(dir, 'a', f), 'utf8'));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -83,7 +103,7 @@ describe('the example app (npm run synth)', () => {
         buildExampleApp(app);
         throw new Error('boom');
       })).toThrow('boom');
-      expect(fs.readdirSync(out)).toEqual(['team-a.k8s.yaml', 'team-b.k8s.yaml']);
+      expect(fs.readdirSync(out)).toEqual(['platform.k8s.yaml', 'team-a.k8s.yaml', 'team-b.k8s.yaml']);
       expect(fs.readFileSync(path.join(out, 'team-a.k8s.yaml'), 'utf8')).toBe(before);
       expect(fs.readdirSync(dir)).toEqual(['dist']);
     } finally {

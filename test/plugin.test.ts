@@ -21,7 +21,8 @@ describe('SecureRayValidation (cdk8s validation plugin)', () => {
     const report = ctx.report.toJson();
     expect(report.summary.status).toBe('success');
     expect(report.violations).toEqual([]);
-    expect(report.summary.metadata).toEqual({ documents: '7', failed: '0' });
+    expect(report.summary.metadata).toMatchObject({ failed: '0' });
+    expect(Number(report.summary.metadata.documents)).toBeGreaterThan(10);
   });
 
   test('fails a manifest the construct did not make, with rule, path and fix', async () => {

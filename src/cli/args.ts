@@ -4,6 +4,8 @@
  * @module
  */
 import { PssLevel, SUPPORTED_PSS_VERSIONS, isSupportedPssVersion } from '../policy/pod-security';
+import { parseIp } from '../reach/cidr';
+import { ExternalPeer, Probe, Protocol } from '../reach/evaluate';
 
 /** A command-line mistake: the CLI prints the message on one line and exits 2. */
 export class UsageError extends Error {
@@ -28,13 +30,29 @@ export interface CheckCommand {
   readonly paths: readonly string[];
 }
 
+/** The output formats of `reach`. */
+export type ReachOutputFormat = 'text' | 'markdown' | 'json';
+
+/** The options of `secure-ray reach`. */
+export interface ReachCommand {
+  readonly command: 'reach';
+  readonly output: ReachOutputFormat;
+  /** `--external name=ip`, in order. */
+  readonly externals: readonly ExternalPeer[];
+  /** `--ports`, when given (replacing the default probes). */
+  readonly probes?: readonly Probe[];
+  /** The paths as given; `-` is stdin. */
+  readonly paths: readonly string[];
+}
+
 /** What the command line asks for. */
-export type ParsedArgs = { readonly command: 'help' } | { readonly command: 'version' } | CheckCommand;
+export type ParsedArgs = { readonly command: 'help' } | { readonly command: 'version' } | CheckCommand | ReachCommand;
 
 /** The usage text printed by `--help`. */
 export const USAGE = `Usage: secure-ray check [options] PATH...
+       secure-ray reach [options] PATH...
 
-Checks Kubernetes manifests (KubeRay RayClusters and Pods) against the rules
+check: checks Kubernetes manifests (KubeRay RayClusters and Pods) against the rules
 enforce-tenant-isolation, generate-network-policies and pod-security.
 
 PATH is a file, a directory (searched recursively for *.yaml, *.yml and *.json,
@@ -53,13 +71,63 @@ Options:
   --version               print the version and exit
 
 Exit status: 0 every document passes, 1 a rule failed, 2 usage or input error.
+
+reach: reports which pods may connect to which, on which ports, under the
+NetworkPolicies found in the manifests (Kubernetes semantics). Peers: one pod
+per group of each RayCluster (the pods KubeRay builds, with its labels), plain
+Pods, a kube-system/kube-dns pod, a pod labelled tenant=<tenant> in each
+namespace holding a RayCluster, and the --external endpoints.
+
+Options:
+  --output text|markdown|json   output format (default: text)
+  --external NAME=IP      add an endpoint outside the cluster (repeatable),
+                          e.g. --external internet=8.8.8.8
+  --ports LIST            probes instead of Ray's defaults (repeatable): a
+                          comma-separated list of [LABEL=]PORT[/TCP|UDP|SCTP],
+                          e.g. --ports gcs=6379,dns=53/UDP
+                          (default: gcs 6379, dashboard 8265, client 10001,
+                          worker 10002, raylet 40000, object-manager 40001,
+                          metrics 8080, agent 52365, dns 53/UDP, dns-tcp 53/TCP)
+
+Exit status: 0 the report was printed, 2 usage or input error.
 `;
 
 /** Appended to usage error messages. */
 export const USAGE_HINT = "(see 'secure-ray --help')";
 
-const VALUE_FLAGS = ['--output', '--pss-level', '--pss-version', '--tenants'] as const;
+const VALUE_FLAGS = ['--output', '--pss-level', '--pss-version', '--tenants', '--external', '--ports'] as const;
 type ValueFlag = typeof VALUE_FLAGS[number];
+/** The options each command accepts (another known option is an error for it). */
+const COMMAND_FLAGS: Record<'check' | 'reach', readonly ValueFlag[]> = {
+  check: ['--output', '--pss-level', '--pss-version', '--tenants'],
+  reach: ['--output', '--external', '--ports'],
+};
+const COMMANDS = '"check" or "reach"';
+const PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP'];
+
+/** Parses one `--ports` list: `[LABEL=]PORT[/PROTOCOL]`, comma-separated. */
+function parseProbes(list: string): Probe[] {
+  return list.split(',').map((item) => {
+    const m = /^(?:([^=,/\s]+)=)?([0-9]+)(?:\/([A-Za-z]+))?$/.exec(item.trim());
+    const port = m ? Number(m[2]) : NaN;
+    const protocol = (m?.[3] ?? 'TCP').toUpperCase();
+    if (!m || port < 1 || port > 65535 || !PROTOCOLS.includes(protocol)) {
+      throw new UsageError(`invalid --ports item ${JSON.stringify(item)}: expected [LABEL=]PORT[/TCP|UDP|SCTP] with PORT 1-65535`);
+    }
+    return { port, protocol: protocol as Protocol, ...(m[1] !== undefined ? { label: m[1] } : {}) };
+  });
+}
+
+/** Parses one `--external NAME=IP`. */
+function parseExternal(value: string): ExternalPeer {
+  const eq = value.indexOf('=');
+  const name = eq < 0 ? '' : value.slice(0, eq);
+  const ip = eq < 0 ? '' : value.slice(eq + 1);
+  if (name === '' || parseIp(ip) === undefined) {
+    throw new UsageError(`invalid --external ${JSON.stringify(value)}: expected NAME=IP with an IPv4 or IPv6 address`);
+  }
+  return { name, ip };
+}
 
 /**
  * Parses the arguments after the program name (e.g. `['check', '--output=json', 'dist']`).
@@ -73,6 +141,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (optionArgs.includes('--version')) return { command: 'version' };
 
   const values: Partial<Record<ValueFlag, string>> = {};
+  const given: { name: ValueFlag; value: string }[] = [];
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -97,12 +166,16 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     if (value === undefined || value === '') throw new UsageError(`option ${name} needs a value`);
     values[name as ValueFlag] = value;
+    given.push({ name: name as ValueFlag, value });
   }
 
   const [command, ...paths] = positionals;
-  if (command === undefined) throw new UsageError('missing command (expected "check")');
-  if (command !== 'check') throw new UsageError(`unknown command ${JSON.stringify(command)} (expected "check")`);
-  if (paths.length === 0) throw new UsageError('check: missing PATH (a file, a directory or - for stdin)');
+  if (command === undefined) throw new UsageError(`missing command (expected ${COMMANDS})`);
+  if (command !== 'check' && command !== 'reach') throw new UsageError(`unknown command ${JSON.stringify(command)} (expected ${COMMANDS})`);
+  const misplaced = given.find((g) => !COMMAND_FLAGS[command].includes(g.name));
+  if (misplaced) throw new UsageError(`option ${misplaced.name} does not apply to ${command}`);
+  if (paths.length === 0) throw new UsageError(`${command}: missing PATH (a file, a directory or - for stdin)`);
+  if (command === 'reach') return parseReach(values, given, paths);
 
   const output = values['--output'] ?? 'text';
   if (output !== 'text' && output !== 'json') {
@@ -124,4 +197,24 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     ...(values['--tenants'] !== undefined ? { tenantsFile: values['--tenants'] } : {}),
     paths,
   };
+}
+
+function parseReach(
+  values: Partial<Record<ValueFlag, string>>,
+  given: readonly { name: ValueFlag; value: string }[],
+  paths: readonly string[],
+): ReachCommand {
+  const output = values['--output'] ?? 'text';
+  if (output !== 'text' && output !== 'markdown' && output !== 'json') {
+    throw new UsageError(`invalid --output ${JSON.stringify(output)}: expected text, markdown or json`);
+  }
+  const externals = given.filter((g) => g.name === '--external').map((g) => parseExternal(g.value));
+  const names = new Set<string>();
+  for (const e of externals) {
+    if (names.has(e.name)) throw new UsageError(`--external ${JSON.stringify(e.name)} is given twice`);
+    names.add(e.name);
+  }
+  const portLists = given.filter((g) => g.name === '--ports');
+  const probes = portLists.length > 0 ? portLists.flatMap((g) => parseProbes(g.value)) : undefined;
+  return { command: 'reach', output, externals, ...(probes ? { probes } : {}), paths };
 }

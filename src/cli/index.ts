@@ -1,2 +1,2 @@
 export { main, run, CliIo } from './main';
-export { parseArgs, UsageError, USAGE, ParsedArgs, CheckCommand, OutputFormat } from './args';
+export { parseArgs, UsageError, USAGE, ParsedArgs, CheckCommand, OutputFormat, ReachCommand, ReachOutputFormat } from './args';

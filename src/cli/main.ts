@@ -3,7 +3,12 @@
  *
  * ```
  * secure-ray check [--output text|json] [--pss-level L] [--pss-version V] [--tenants FILE] PATH...
+ * secure-ray reach [--output text|markdown|json] [--external NAME=IP ...] [--ports LIST ...] PATH...
  * ```
+ *
+ * `reach` (see `./reach.ts`) prints which pods may connect to which under the input's
+ * NetworkPolicies; it exits 0, or 2 after a usage or input error. The rest of this header is
+ * about `check`.
  *
  * Exit status: 0 when every document passes every rule that applies, 1 when a rule fails, 2 for a
  * usage or input error (exit 2 wins over 1; every readable document is still checked and
@@ -24,6 +29,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CheckCommand, USAGE, USAGE_HINT, UsageError, parseArgs } from './args';
 import { ReportedDocument, failedCount, formatDocumentText, formatInputError, formatJson, formatSummary, style } from './format';
+import { reach } from './reach';
 import { InputError, TenantsFileError, expandPath, looksBinary, parseManifests, readTenantsFile, readText } from './read';
 import { CheckOptions, checkManifests } from '../policy/engine';
 import { TenantDefinition } from '../policy/tenant-definition';
@@ -88,6 +94,7 @@ async function mainUnsafe(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
+  if (args.command === 'reach') return reach(args, io);
   return check(args, io);
 }
 

@@ -6,6 +6,19 @@ import { DnsOptions, NetworkOptions } from './options';
 import { PinnedPortPlan, pinnedPolicyPorts } from './pinned-ports';
 import { PortTarget } from './port';
 import { RAY_LABELS } from '../policy/kuberay-pods';
+import { keepRender, takeRender } from '../shared-render';
+
+/** The NetworkPolicy L1, rendered once per synthesis. */
+class NetworkPolicyResource extends k8s.KubeNetworkPolicy {
+  /** Renders for the cluster's validation; the synthesis right after reuses it. */
+  public renderForValidation(): any {
+    return keepRender(this, () => super.toJson());
+  }
+
+  public override toJson(): any {
+    return takeRender(this, () => super.toJson());
+  }
+}
 
 /** Properties of {@link RayClusterNetworkPolicy}. */
 export interface RayClusterNetworkPolicyProps {
@@ -69,7 +82,7 @@ export class RayClusterNetworkPolicy extends Construct {
     const metadata = (name: string) => ({ name, namespace: props.namespace, labels: props.labels, annotations: props.annotations });
     const rules = (list: DeclaredConnection[], side: 'from' | 'to') => list.map((c) => ({ [side]: c.peer._render(), ports: [toPolicyPort(c.port._render())] }));
 
-    this.resource = new k8s.KubeNetworkPolicy(this, 'Resource', {
+    this.resource = new NetworkPolicyResource(this, 'Resource', {
       metadata: metadata(`${props.clusterName}-isolation`),
       spec: {
         podSelector: self.podSelector,
@@ -97,6 +110,11 @@ export class RayClusterNetworkPolicy extends Construct {
     });
 
     if (props.autoscaling) this.ensureHeadPolicy();
+  }
+
+  /** Renders the isolation policy for the cluster's validation (synthesis reuses the render). */
+  public renderForValidation(): unknown {
+    return (this.resource as NetworkPolicyResource).renderForValidation();
   }
 
   /** The head pod's policy (`<cluster>-head`), when there is one: declared ingress to head ports and the autoscaler's API-server egress. */

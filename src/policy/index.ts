@@ -7,3 +7,4 @@ export { checkNetworkPolicyInputs } from './network-rule';
 export { checkPodSecurityOfPod, checkPodSecurityOfRayCluster, PodSecurityRuleOptions } from './pod-security-rule';
 export { evaluatePodSecurity, podSecurityForbiddenMessage, PssFinding, PssLevel, PssOptions, LATEST_PSS_VERSION } from './pod-security';
 export { buildRayPods, rayPodLabels, RayPod, RayNodeType, InjectedContainer, BuildRayPodsOptions } from './kuberay-pods';
+export { clusterBudget, checkBudget, podResources, ClusterBudget, BudgetOverrun, ResourceTotals } from './budget';

@@ -1,0 +1,2 @@
+export * from './kyverno-policy';
+export * from './kyverno-test';

@@ -1,0 +1,343 @@
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { SYNC_WAVE_ANNOTATION, SyncWaves } from './gitops';
+import { DnsOptions } from './network/options';
+import { checkBudget, clusterBudget } from './policy/budget';
+import { Quantity } from './policy/quantity';
+import { SecureTenantRayCluster } from './secure-tenant-ray-cluster';
+import { describe as describeValue, isDns1123Label, isLabelKey, isLabelValue, PropsError, requireQuantity, TenantProfile } from './tenant';
+
+/**
+ * The Pod Security Standards version the namespace labels pin by default. Pinned (not `latest`)
+ * so that a Kubernetes upgrade never tightens or loosens admission of running tenants silently;
+ * it is the newest version the project's own `pod-security` rule implements.
+ */
+export const DEFAULT_POD_SECURITY_VERSION = 'v1.37';
+
+/**
+ * The smallest CPU and memory **requests** of the containers KubeRay v1.7.0 injects into tenant
+ * pods by default: `wait-gcs-ready` (200m/256Mi, every worker pod); the autoscaler sidecar asks
+ * 500m/512Mi by default.
+ */
+export const KUBERAY_INJECTED_MIN_REQUESTS = { cpu: '200m', memory: '256Mi' } as const;
+
+/**
+ * The smallest requests when KubeRay's alpha features are used: the mTLS init container
+ * `wait-for-tls-ip-san` (50m/64Mi) and the history-server collector sidecar (requests 50m/64Mi).
+ */
+export const KUBERAY_ALPHA_INJECTED_MIN_REQUESTS = { cpu: '50m', memory: '64Mi' } as const;
+
+/** A namespace-wide cap on what a tenant's pods may request and limit in total. */
+export interface TenantQuota {
+  /** Total CPU requests (`requests.cpu`), e.g. `'32'`. */
+  readonly requestsCpu: string;
+  /** Total memory requests (`requests.memory`), e.g. `'128Gi'`. */
+  readonly requestsMemory: string;
+  /** Total CPU limits (`limits.cpu`). */
+  readonly limitsCpu: string;
+  /** Total memory limits (`limits.memory`). */
+  readonly limitsMemory: string;
+  /**
+   * Maximum number of pods.
+   * @default - no pod count limit
+   */
+  readonly pods?: number;
+  /**
+   * Extended resources by name, e.g. `{ 'nvidia.com/gpu': '4' }`, rendered as
+   * `requests.<name>` (Kubernetes quotas extended resources on requests only).
+   * @default - none
+   */
+  readonly extended?: Record<string, string>;
+}
+
+/** Argo CD sync waves of the namespace's objects. */
+export interface TenantNamespaceSyncWaves {
+  /**
+   * Wave of the Namespace.
+   * @default SyncWaves.NAMESPACE (-3)
+   */
+  readonly namespace?: number;
+  /**
+   * Wave of the objects inside it (quota, limits, network policies, service account). Give a
+   * wave lower than the tenant's RayClusters so they exist before any Ray pod starts.
+   * @default - no annotation
+   */
+  readonly objects?: number;
+}
+
+/** Properties of {@link TenantNamespace}. */
+export interface TenantNamespaceProps {
+  /** The tenant; the namespace is `tenant.namespace`. */
+  readonly tenant: TenantProfile;
+  /**
+   * A ResourceQuota for the namespace.
+   * @default - no ResourceQuota
+   */
+  readonly quota?: TenantQuota;
+  /**
+   * The Pod Security Standards version of the `pod-security.kubernetes.io/*-version` labels:
+   * `v1.N`, or `latest` (not recommended: it moves with the cluster).
+   * @default DEFAULT_POD_SECURITY_VERSION ('v1.37')
+   */
+  readonly podSecurityVersion?: string;
+  /**
+   * Where cluster DNS runs, for the namespace-wide DNS egress policy.
+   * @default - kube-dns in kube-system on UDP and TCP 53
+   */
+  readonly dns?: DnsOptions;
+  /**
+   * Name of the ServiceAccount for Ray pods.
+   * @default 'ray'
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Set when the tenant's RayClusters use KubeRay's alpha `tlsOptions` or `historyServerOptions`:
+   * the containers KubeRay then injects request 50m/64Mi, so the LimitRange minimum is capped
+   * there instead of at 200m/256Mi.
+   * @default false
+   */
+  readonly kubeRayAlphaFeatures?: boolean;
+  /**
+   * Argo CD `argocd.argoproj.io/sync-wave` annotations.
+   * @default - the Namespace at SyncWaves.NAMESPACE, the other objects at SyncWaves.GUARDRAILS
+   */
+  readonly syncWaves?: TenantNamespaceSyncWaves;
+}
+
+const PSS_VERSION = /^(latest|v1\.(0|[1-9][0-9]*))$/;
+
+/**
+ * A tenant's namespace, ready before any of its RayClusters:
+ *
+ * - the `Namespace` (`tenant.namespace`), labelled `tenant=<name>` and with the Pod Security
+ *   Admission labels `enforce`, `audit` and `warn` = `restricted`, pinned to a version;
+ * - a `ResourceQuota` `tenant-quota` when `quota` is given;
+ * - a `LimitRange` `tenant-container-limits` (type Container): `default` and `defaultRequest` are
+ *   the tenant's `defaultCpu`/`defaultMemory`, `max` the tenant's maximums, and `min` the tenant's
+ *   minimums **capped at what KubeRay injects**: the `wait-gcs-ready` init container requests
+ *   200m/256Mi (and the autoscaler 500m/512Mi), containers the tenant cannot resize, so a `min`
+ *   above 200m/256Mi would make the operator's worker pods fail admission. (With
+ *   `kubeRayAlphaFeatures` the cap is 50m/64Mi.) The tenant's own minimums are still enforced on
+ *   the containers the tenant writes, by the construct and the admission policy. Likewise the
+ *   `max` must be at least 200m/256Mi (and 500m/512Mi with autoscaling) or KubeRay's pods exceed it;
+ *   the `enforce-tenant-isolation` rule reports that case;
+ * - a namespace-wide default-deny `NetworkPolicy` `default-deny` (all pods, Ingress and Egress,
+ *   no rules) and `allow-dns-egress` (all pods may reach cluster DNS), so that a pod which starts
+ *   before its cluster's own policy exists is still isolated (KubeRay issue 5030);
+ * - a `ServiceAccount` (`ray` by default) with `automountServiceAccountToken: false` for Ray pods.
+ *   The exception is the autoscaler: with autoscaling on, KubeRay creates the head's own
+ *   ServiceAccount and Role and the autoscaler needs that token.
+ *
+ * The Namespace never carries `metadata.namespace`, even in a chart that has a namespace; the
+ * other objects are always in the tenant's namespace.
+ */
+export class TenantNamespace extends Construct {
+  /** The Namespace. */
+  public readonly namespace: ApiObject;
+  /** The ResourceQuota, when a quota was given. */
+  public readonly resourceQuota?: ApiObject;
+  /** The LimitRange. */
+  public readonly limitRange: ApiObject;
+  /** The namespace-wide default-deny NetworkPolicy. */
+  public readonly defaultDeny: ApiObject;
+  /** The DNS egress NetworkPolicy for every pod. */
+  public readonly dnsEgress: ApiObject;
+  /** The ServiceAccount for Ray pods. */
+  public readonly serviceAccount: ApiObject;
+  /** The namespace name. */
+  public readonly namespaceName: string;
+
+  constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
+    super(scope, id);
+    if (props === null || typeof props !== 'object' || !(props.tenant instanceof TenantProfile)) {
+      throw new PropsError(`TenantNamespace(${id}).tenant: expected a TenantProfile, got ${describeValue(props?.tenant)}`);
+    }
+    const tenant = props.tenant;
+    const where = `TenantNamespace(${tenant.name})`;
+    const ns = tenant.namespace;
+    this.namespaceName = ns;
+
+    const version = props.podSecurityVersion ?? DEFAULT_POD_SECURITY_VERSION;
+    if (typeof version !== 'string' || !PSS_VERSION.test(version)) {
+      throw new PropsError(`${where}.podSecurityVersion: ${JSON.stringify(version)} is not a Pod Security Standards version; write 'v1.N' (e.g. '${DEFAULT_POD_SECURITY_VERSION}') or 'latest'`);
+    }
+    const saName = props.serviceAccountName ?? 'ray';
+    if (!isDns1123Subdomain(saName)) {
+      throw new PropsError(`${where}.serviceAccountName: ${JSON.stringify(saName)} is not a DNS-1123 subdomain`);
+    }
+    const waves = { namespace: SyncWaves.NAMESPACE, objects: SyncWaves.GUARDRAILS, ...props.syncWaves };
+    for (const k of ['namespace', 'objects'] as const) {
+      const w = waves[k];
+      if (w !== undefined && !Number.isInteger(w)) {
+        throw new PropsError(`${where}.syncWaves.${k}: expected an integer, got ${describeValue(w)}`);
+      }
+    }
+    const annotations = (wave: number) => ({ [SYNC_WAVE_ANNOTATION]: String(wave) });
+    const objectMeta = (name: string) => ({
+      name,
+      namespace: ns,
+      labels: { tenant: tenant.name },
+      annotations: annotations(waves.objects),
+    });
+
+    // Namespace: cluster-scoped.
+    const pss: Record<string, string> = {};
+    for (const mode of ['enforce', 'audit', 'warn']) {
+      pss[`pod-security.kubernetes.io/${mode}`] = 'restricted';
+      pss[`pod-security.kubernetes.io/${mode}-version`] = version;
+    }
+    this.namespace = new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: { name: ns, labels: { tenant: tenant.name, ...pss }, annotations: annotations(waves.namespace) },
+    });
+    if (Chart.of(this).namespace !== undefined) {
+      // cdk8s stamps the chart's namespace on every ApiObject; a Namespace is cluster-scoped.
+      this.namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
+
+    // ResourceQuota.
+    if (props.quota !== undefined) {
+      this.resourceQuota = new k8s.KubeResourceQuota(this, 'ResourceQuota', {
+        metadata: objectMeta('tenant-quota'),
+        spec: { hard: quotaHard(where, props.quota) },
+      });
+    }
+
+    // LimitRange.
+    const floor = props.kubeRayAlphaFeatures ? KUBERAY_ALPHA_INJECTED_MIN_REQUESTS : KUBERAY_INJECTED_MIN_REQUESTS;
+    const b = tenant.bounds;
+    const q = (v: string) => k8s.Quantity.fromString(v);
+    this.limitRange = new k8s.KubeLimitRange(this, 'LimitRange', {
+      metadata: objectMeta('tenant-container-limits'),
+      spec: {
+        limits: [{
+          type: 'Container',
+          default: { cpu: q(tenant.defaultCpu), memory: q(tenant.defaultMemory) },
+          defaultRequest: { cpu: q(tenant.defaultCpu), memory: q(tenant.defaultMemory) },
+          max: { cpu: q(b.maxCpu), memory: q(b.maxMemory) },
+          min: { cpu: q(smaller(b.minCpu, floor.cpu)), memory: q(smaller(b.minMemory, floor.memory)) },
+        }],
+      },
+    });
+
+    // Network: default deny, then DNS for every pod.
+    this.defaultDeny = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: objectMeta('default-deny'),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    const dns = validateDns(where, props.dns ?? {});
+    this.dnsEgress = new k8s.KubeNetworkPolicy(this, 'DnsEgress', {
+      metadata: objectMeta('allow-dns-egress'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': dns.namespace } },
+            podSelector: { matchLabels: { ...dns.podLabels } },
+          }],
+          ports: [
+            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(dns.port) },
+            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(dns.port) },
+          ],
+        }],
+      },
+    });
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: objectMeta(saName),
+      automountServiceAccountToken: false,
+    });
+
+    if (this.resourceQuota) {
+      const quota = this.resourceQuota;
+      this.node.addValidation({ validate: () => this.checkBudget(tenant, quota) });
+    }
+  }
+
+  /**
+   * The budget check no admission policy can do before apply: the worst case of every
+   * SecureTenantRayCluster of this tenant in the app (head plus each group's maxReplicas ×
+   * its pod, injected containers and GPUs included) must fit in the ResourceQuota.
+   */
+  private checkBudget(tenant: TenantProfile, quota: ApiObject): string[] {
+    const clusters = this.node.root.node.findAll()
+      .filter((c): c is SecureTenantRayCluster => c instanceof SecureTenantRayCluster)
+      .filter((c) => c.tenant.name === tenant.name && c.tenant.namespace === tenant.namespace);
+    const hard = (ApiObject.of(quota).toJson() as { spec?: { hard?: Record<string, string | number> } }).spec?.hard ?? {};
+    const budgets = clusters.map((c) => clusterBudget(c.renderedManifest()));
+    return checkBudget(budgets, hard).map((o) => `budget: the worst case of tenant "${tenant.name}"'s RayClusters needs ${o.key} ${o.used}, `
+      + `more than its ResourceQuota allows (${o.hard}). Shares: ${o.shares.map((x) => `${x.cluster} ${x.used}`).join(', ')}. `
+      + 'Fix: lower maxReplicas or resources of a cluster, or raise the tenant\'s quota.');
+  }
+}
+
+function smaller(a: string, b: string): string {
+  return Quantity.parse(a).lessOrEqual(Quantity.parse(b)) ? a : b;
+}
+
+function isDns1123Subdomain(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= 253 && v.split('.').every(isDns1123Label);
+}
+
+function quotaHard(where: string, quota: TenantQuota): Record<string, k8s.Quantity> {
+  if (quota === null || typeof quota !== 'object') {
+    throw new PropsError(`${where}.quota: expected { requestsCpu, requestsMemory, limitsCpu, limitsMemory, pods?, extended? }, got ${describeValue(quota)}`);
+  }
+  const hard: Record<string, k8s.Quantity> = {};
+  const fields = [
+    ['requestsCpu', 'requests.cpu'], ['requestsMemory', 'requests.memory'],
+    ['limitsCpu', 'limits.cpu'], ['limitsMemory', 'limits.memory'],
+  ] as const;
+  for (const [prop, key] of fields) {
+    requireQuantity(`${where}.quota.${prop}`, quota[prop]);
+    hard[key] = k8s.Quantity.fromString(String(quota[prop]));
+  }
+  for (const [req, lim] of [['requestsCpu', 'limitsCpu'], ['requestsMemory', 'limitsMemory']] as const) {
+    if (Quantity.parse(quota[req]).greaterThan(Quantity.parse(quota[lim]))) {
+      throw new PropsError(`${where}.quota: ${req} ${quota[req]} is greater than ${lim} ${quota[lim]}; pods could never use the requests`);
+    }
+  }
+  if (quota.pods !== undefined) {
+    if (typeof quota.pods !== 'number' || !Number.isInteger(quota.pods) || quota.pods < 1) {
+      throw new PropsError(`${where}.quota.pods: expected a positive integer, got ${describeValue(quota.pods)}`);
+    }
+    hard.pods = k8s.Quantity.fromNumber(quota.pods);
+  }
+  const extended = quota.extended ?? {};
+  if (extended === null || typeof extended !== 'object' || Array.isArray(extended)) {
+    throw new PropsError(`${where}.quota.extended: expected a map of resource name to quantity, got ${describeValue(extended)}`);
+  }
+  for (const [name, value] of Object.entries(extended)) {
+    if (!isLabelKey(name) || !name.includes('/')) {
+      throw new PropsError(`${where}.quota.extended: ${JSON.stringify(name)} is not an extended resource name (a domain-prefixed name such as 'nvidia.com/gpu')`);
+    }
+    const parsed = requireQuantity(`${where}.quota.extended["${name}"]`, value);
+    if (!parsed.equals(Quantity.parse((parsed.toMilliCeil() / 1000n).toString()))) {
+      throw new PropsError(`${where}.quota.extended["${name}"]: ${JSON.stringify(value)} is not a whole number; extended resources are counted in units`);
+    }
+    hard[`requests.${name}`] = k8s.Quantity.fromString(String(value));
+  }
+  return hard;
+}
+
+function validateDns(where: string, dns: DnsOptions): { namespace: string; podLabels: Record<string, string>; port: number } {
+  const namespace = dns.namespace ?? 'kube-system';
+  if (!isDns1123Label(namespace)) {
+    throw new PropsError(`${where}.dns.namespace: ${JSON.stringify(namespace)} is not a namespace name`);
+  }
+  const podLabels = dns.podLabels ?? { 'k8s-app': 'kube-dns' };
+  if (podLabels === null || typeof podLabels !== 'object' || Array.isArray(podLabels)) {
+    throw new PropsError(`${where}.dns.podLabels: expected a label map, got ${describeValue(podLabels)}`);
+  }
+  for (const [k, v] of Object.entries(podLabels)) {
+    if (!isLabelKey(k) || !isLabelValue(v)) {
+      throw new PropsError(`${where}.dns.podLabels: ${JSON.stringify(k)}: ${JSON.stringify(v)} is not a valid label`);
+    }
+  }
+  const port = dns.port ?? 53;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new PropsError(`${where}.dns.port: expected a port number 1-65535, got ${describeValue(port)}`);
+  }
+  return { namespace, podLabels, port };
+}

@@ -1,0 +1,4 @@
+export * from './cidr';
+export * from './evaluate';
+export * from './environment';
+export * from './probes';

@@ -1,0 +1,75 @@
+import { Testing } from 'cdk8s';
+import { checkBudget, clusterBudget, podResources, SecureTenantRayCluster, TenantNamespace, TenantProfile } from '../src';
+import { errorOf, findObject, newChart } from './support/manifests';
+
+const tenant = new TenantProfile({ name: 'team-a', bounds: { minCpu: '100m', maxCpu: '8', minMemory: '128Mi', maxMemory: '32Gi' } });
+const apiServer = { cidr: '172.18.0.2/32' };
+
+describe('podResources: what a quota counts of one pod', () => {
+  test('the larger of the containers\' sum and the largest init container; requests default to limits', () => {
+    const r = podResources({
+      containers: [
+        { name: 'a', resources: { requests: { cpu: '1' }, limits: { cpu: '2', memory: '1Gi' } } },
+        { name: 'b', resources: { limits: { 'cpu': '500m', 'memory': '512Mi', 'nvidia.com/gpu': 1 } } },
+      ],
+      initContainers: [
+        { name: 'i', resources: { requests: { cpu: '4', memory: '128Mi' }, limits: { cpu: '4', memory: '128Mi' } } },
+        { name: 'sidecar', restartPolicy: 'Always', resources: { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } } },
+      ],
+    });
+    const show = (m: Map<string, any>) => Object.fromEntries([...m].map(([k, v]) => [k, v.toString()]));
+    expect(show(r.requests)).toEqual({ 'cpu': '4', 'memory': '2560Mi', 'nvidia.com/gpu': '1' });
+    expect(show(r.limits)).toEqual({ 'cpu': '4', 'memory': '2560Mi', 'nvidia.com/gpu': '1' });
+  });
+});
+
+describe('clusterBudget: head plus each group at maxReplicas, injected containers included', () => {
+  test('autoscaler and wait-gcs-ready are counted', () => {
+    const { chart } = newChart();
+    const c = new SecureTenantRayCluster(chart, 'ray', {
+      tenant,
+      name: 'demo',
+      autoscaling: {},
+      network: { apiServer },
+      head: { resources: { cpu: { request: '1', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } } },
+      workerGroups: [{ groupName: 'w', minReplicas: 0, maxReplicas: 3, gpus: 1, resources: { cpu: { request: '2', limit: '2' }, memory: { request: '4Gi', limit: '4Gi' } } }],
+    });
+    const b = clusterBudget(c.renderedManifest());
+    expect(b.cluster).toBe('team-a/demo');
+    expect(b.totals.pods).toBe(4);
+    // head 1 + autoscaler 500m; workers 3 × 2 (wait-gcs-ready's 200m is an init container, below 2)
+    expect(b.totals.requests.get('cpu')!.toString()).toBe('7500m');
+    expect(b.totals.requests.get('memory')!.toString()).toBe('13824Mi');
+    expect(b.totals.limits.get('nvidia.com/gpu')!.toString()).toBe('3');
+  });
+
+  test('checkBudget names each cluster\'s share', () => {
+    const t = (cpu: string) => ({ requests: new Map([['cpu', require('../src').Quantity.parse(cpu)]]), limits: new Map(), pods: 1 });
+    const over = checkBudget([{ cluster: 'ns/a', totals: t('3') }, { cluster: 'ns/b', totals: t('2500m') }], { 'requests.cpu': '5', 'pods': '10' });
+    expect(over).toEqual([{ key: 'requests.cpu', hard: '5', used: '5500m', shares: [{ cluster: 'ns/a', used: '3' }, { cluster: 'ns/b', used: '2500m' }] }]);
+  });
+});
+
+describe('TenantNamespace: budget check at synth', () => {
+  function app(quotaCpu: string, gpus: string) {
+    const { chart } = newChart();
+    new TenantNamespace(chart, 'ns', { tenant, quota: { requestsCpu: quotaCpu, requestsMemory: '100Gi', limitsCpu: quotaCpu, limitsMemory: '100Gi', pods: 20, extended: { 'nvidia.com/gpu': gpus } } });
+    for (const name of ['one', 'two']) {
+      new SecureTenantRayCluster(chart, name, {
+        tenant, name, workerGroups: [{ groupName: 'w', replicas: 2, maxReplicas: 2, gpus: 1, resources: { cpu: { request: '2', limit: '2' } } }],
+      });
+    }
+    return chart;
+  }
+
+  test('fits: synthesis succeeds', () => {
+    const m = Testing.synth(app('20', '4'));
+    expect(findObject(m, 'ResourceQuota', 'tenant-quota').spec.hard['requests.cpu']).toBe('20');
+  });
+
+  test('over the quota: fails naming the key, the total and each cluster\'s share', () => {
+    const msg = errorOf(() => Testing.synth(app('8', '3')));
+    expect(msg).toContain('budget: the worst case of tenant "team-a"\'s RayClusters needs requests.cpu 8200m, more than its ResourceQuota allows (8). Shares: team-a/one 4100m, team-a/two 4100m.');
+    expect(msg).toContain('needs requests.nvidia.com/gpu 4, more than its ResourceQuota allows (3)');
+  });
+});
