@@ -11,7 +11,8 @@ import { App, Chart, Duration, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  AutoscalerVersion, EmptyDirMedium, NetworkMode, NetworkPeer, RayPort, RayVolume, SecureTenantRayCluster, TenantAdmissionPolicy, TenantNamespace, TenantProfile,
+  AutoscalerVersion, EmptyDirMedium, NetworkMode, NetworkPeer, RayPort, RayVolume,
+  SecureTenantRayCluster, TenantAdmissionPolicy, TenantNamespace, TenantProfile,
 } from '.';
 
 /** The platform team's tenants, defined once. */

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { checkBudget, clusterBudget, podResources, SecureTenantRayCluster, TenantNamespace, TenantProfile } from '../src';
+import { checkBudget, clusterBudget, podResources, Quantity, SecureTenantRayCluster, TenantNamespace, TenantProfile } from '../src';
 import { errorOf, findObject, newChart } from './support/manifests';
 
 const tenant = new TenantProfile({ name: 'team-a', bounds: { minCpu: '100m', maxCpu: '8', minMemory: '128Mi', maxMemory: '32Gi' } });
@@ -44,7 +44,7 @@ describe('clusterBudget: head plus each group at maxReplicas, injected container
   });
 
   test('checkBudget names each cluster\'s share', () => {
-    const t = (cpu: string) => ({ requests: new Map([['cpu', require('../src').Quantity.parse(cpu)]]), limits: new Map(), pods: 1 });
+    const t = (cpu: string) => ({ requests: new Map([['cpu', Quantity.parse(cpu)]]), limits: new Map(), pods: 1 });
     const over = checkBudget([{ cluster: 'ns/a', totals: t('3') }, { cluster: 'ns/b', totals: t('2500m') }], { 'requests.cpu': '5', 'pods': '10' });
     expect(over).toEqual([{ key: 'requests.cpu', hard: '5', used: '5500m', shares: [{ cluster: 'ns/a', used: '3' }, { cluster: 'ns/b', used: '2500m' }] }]);
   });
