@@ -7,7 +7,7 @@
  * the port each symbolic port has in it), then one expectation per flow in its `modes`.
  */
 import { Testing } from 'cdk8s';
-import { SecureTenantRayCluster, SecureTenantRayClusterProps, TenantProfile } from '../src';
+import { NetworkMode, SecureTenantRayCluster, SecureTenantRayClusterProps, TenantProfile } from '../src';
 import { Environment, environmentFromManifests, evaluate, Peer, peerId, PodPeer } from '../src/reach';
 import { newChart } from './support/manifests';
 
@@ -31,7 +31,11 @@ const MODES = {
     props: {},
     ports: { 'node-manager': 45001, 'object-manager': 45678, 'agent-grpc': 41234, 'runtime-env-agent': 42345, 'worker-min': 10002, 'worker-max': 19999 },
   },
-  // pinned: { props: { network: { mode: ... } }, ports: { 'node-manager': 20100, ... } },
+  /** Pinned-ports mode: every Ray port pinned in rayStartParams, only those open between the cluster's pods. */
+  pinned: {
+    props: { network: { mode: NetworkMode.PINNED_PORTS } },
+    ports: { 'node-manager': 20100, 'object-manager': 20101, 'agent-grpc': 20102, 'runtime-env-agent': 20103, 'worker-min': 10002, 'worker-max': 11001 },
+  },
 } satisfies Record<string, Mode>;
 type ModeName = keyof typeof MODES;
 
@@ -159,6 +163,16 @@ const FLOWS: Flow[] = [
   { why: 'ingress from outside: internet → dashboard', from: 'internet', to: 'head', port: 8265, modes: { default: 'deny' } },
   { why: 'no other port of kube-dns', from: 'head', to: 'kube-dns', port: 443, modes: { default: 'deny' } },
 ];
+
+/** In pinned-ports mode every flow above keeps its verdict (with the pinned port numbers) ... */
+const PINNED_FLOWS: Flow[] = FLOWS.map((f) => ({ ...f, modes: { ...f.modes, pinned: f.modes.pinned ?? f.modes.default } }));
+/** ... and what Ray would pick at random, or outside the pinned worker range, is refused between the cluster's own pods. */
+PINNED_FLOWS.push(
+  { why: 'pinned: a random raylet port between the cluster\'s pods', from: 'worker', to: 'head', port: 45001, modes: { default: 'allow', pinned: 'deny' } },
+  { why: 'pinned: a worker port past the pinned range', from: 'worker', to: 'worker-replica', port: 11002, modes: { default: 'allow', pinned: 'deny' } },
+  { why: 'pinned: Ray Client between the cluster\'s pods (not a Ray-internal port)', from: 'worker', to: 'head', port: 10001, modes: { default: 'allow', pinned: 'deny' } },
+);
+FLOWS.splice(0, FLOWS.length, ...PINNED_FLOWS);
 
 // ---------------------------------------------------------------------------------------------
 
