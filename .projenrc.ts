@@ -39,6 +39,13 @@ const project = new typescript.TypeScriptProject({
     compilerOptions: {
       rootDir: '.',
       outDir: 'lib',
+      // The published JS carries no source maps: inline maps with inline sources would ship the
+      // whole TypeScript source a second time inside every .js (about doubling the package), and
+      // declaration maps would point at src/*.ts, which the package does not ship. tsc's ES2020
+      // output is close enough to the source to read stack traces. Tests and ts-node make their
+      // own in-memory maps, so they still report TypeScript lines.
+      inlineSourceMap: false,
+      inlineSources: false,
     },
   },
   tsconfigDev: {
@@ -76,9 +83,76 @@ const project = new typescript.TypeScriptProject({
 // cdk8s-plus-27 declares `backport` as an optional dependency (a release tool for its own
 // maintainers), which pulls ~160 packages into any lockfile. We never run it: an override points
 // it at an empty local stub so our lockfile stays free of that tree (see README "Dependencies").
-for (const pattern of ['/test/', '/benchmark/', '/dist/', '/examples/', '/tools/', 'cdk8s.yaml', '/.ci/', '*.tsbuildinfo']) {
+for (const pattern of ['/test/', '/benchmark/', '/dist/', '/examples/', '/tools/', 'cdk8s.yaml', '/.ci/', '*.tsbuildinfo',
+  '/.scratch/', '/docs/', '/imports/', '/pkg/', 'typedoc.json', '*.map']) {
   project.addPackageIgnore(pattern);
 }
+
+// ---- The published package -------------------------------------------------------------------
+// Version: hand-set (no release automation); CHANGELOG.md has the matching entry.
+project.package.addVersion('0.1.0');
+
+// What the tarball holds is an allow-list (`files` wins over .npmignore at the root; the
+// .npmignore entries above only back it up): the compiled library and the generated KubeRay types,
+// the CLI launcher, and the files npm always adds (README, LICENSE, package.json) plus the
+// changelog. test/package.test.ts and the consumer test
+// hold the packed list to README "Release notes".
+project.package.addField('files', [
+  'lib/src/**/*.js',
+  'lib/src/**/*.d.ts',
+  // src/main.ts is this repository's example app (`npm run synth`), not part of the library.
+  '!lib/src/main.js',
+  '!lib/src/main.d.ts',
+  'lib/imports/**/*.js',
+  'lib/imports/**/*.d.ts',
+  'bin/secure-ray',
+  'CHANGELOG.md',
+]);
+
+// Entry points. `exports` is for Node and TypeScript's node16/nodenext/bundler resolution;
+// `typesVersions` gives TypeScript's node10 resolution (which ignores `exports`) the same subpath.
+project.package.addField('exports', {
+  '.': {
+    types: './lib/src/index.d.ts',
+    require: './lib/src/index.js',
+    default: './lib/src/index.js',
+  },
+  './imports/ray.io': {
+    types: './lib/imports/ray.io.d.ts',
+    require: './lib/imports/ray.io.js',
+    default: './lib/imports/ray.io.js',
+  },
+  './package.json': './package.json',
+});
+project.package.addField('typesVersions', {
+  '*': { 'imports/ray.io': ['lib/imports/ray.io.d.ts'] },
+});
+
+// `npm pack` / `npm publish` always build from a clean lib/ (a deleted source file must not leave
+// its stale .js in the package).
+project.addTask('prepack', {
+  description: 'Build lib/ from scratch before npm pack/publish',
+  steps: [
+    { exec: 'node -e "require(\'fs\').rmSync(\'lib\', { recursive: true, force: true })"' },
+    { spawn: 'compile' },
+  ],
+});
+
+// The consumer test: pack, install the tarball into a fresh cdk8s app outside the repo, type-check
+// the README's zero-config example (node10 and node16 resolution), synth with the validation
+// plugin, run the CLI. .ci/run runs it after `npm test`.
+project.addTask('test:consumer', {
+  description: 'Pack the library and use it from a fresh cdk8s app outside the repo (tools/consumer-test.sh)',
+  exec: 'bash tools/consumer-test.sh',
+  receiveArgs: true,
+});
+
+// API reference: typedoc + typedoc-plugin-markdown -> docs/API.md (committed; test/docs.test.ts
+// fails when it drifts from the source).
+project.addTask('docs', {
+  description: 'Regenerate docs/API.md from the TSDoc of the public API (typedoc.json)',
+  exec: 'typedoc --options typedoc.json',
+});
 
 project.package.addField('overrides', {
   'backport': 'file:./tools/backport-omitted',
