@@ -20,13 +20,23 @@ export const DEFAULT_POD_SECURITY_VERSION = 'v1.37';
  * pods by default: `wait-gcs-ready` (200m/256Mi, every worker pod); the autoscaler sidecar asks
  * 500m/512Mi by default.
  */
-export const KUBERAY_INJECTED_MIN_REQUESTS = { cpu: '200m', memory: '256Mi' } as const;
+export const KUBERAY_INJECTED_MIN_REQUESTS = {
+  /** The smallest CPU request. */
+  cpu: '200m',
+  /** The smallest memory request. */
+  memory: '256Mi',
+} as const;
 
 /**
  * The smallest requests when KubeRay's alpha features are used: the mTLS init container
  * `wait-for-tls-ip-san` (50m/64Mi) and the history-server collector sidecar (requests 50m/64Mi).
  */
-export const KUBERAY_ALPHA_INJECTED_MIN_REQUESTS = { cpu: '50m', memory: '64Mi' } as const;
+export const KUBERAY_ALPHA_INJECTED_MIN_REQUESTS = {
+  /** The smallest CPU request. */
+  cpu: '50m',
+  /** The smallest memory request. */
+  memory: '64Mi',
+} as const;
 
 /** A namespace-wide cap on what a tenant's pods may request and limit in total. */
 export interface TenantQuota {

@@ -8,12 +8,14 @@ export interface PluginValidationContext {
   readonly manifests: readonly string[];
   /** The report the CLI prints. */
   readonly report: {
+    /** Records one violation of a rule. */
     addViolation(violation: {
       ruleName: string;
       recommendation: string;
       fix: string;
       violatingResources: { resourceName: string; locations: string[]; manifestPath: string }[];
     }): void;
+    /** Ends the report with its overall status and optional metadata. */
     submit(status: 'success' | 'failure', metadata?: Record<string, string>): void;
   };
   /** Parses one manifest file into its documents. */

@@ -37,14 +37,28 @@ export interface TenantAdmissionPolicyProps {
 
 /** The names of the rules that do not depend on a tenant. */
 export const ADMISSION_RULES = {
+  /** Refuses a RayCluster whose `tenant` label names no known tenant. */
   knownTenant: 'require-known-tenant',
+  /** Requires the restricted Pod Security settings on every pod template and container. */
   restricted: 'restricted-security-context',
+  /** Requires a restricted security context for the autoscaler sidecar. */
   autoscaler: 'autoscaler-security-context',
+  /**
+   * Generates each RayCluster's isolation NetworkPolicy (with an API server, a second rule
+   * `<name>-autoscaler` covers clusters with in-tree autoscaling).
+   */
   networkPolicy: 'generate-network-policy',
 } as const;
 
 /** The per-tenant rule names of a tenant (each at most 63 characters). */
-export function tenantRuleNames(tenant: string): { namespace: string; placement: string; resources: string } {
+export function tenantRuleNames(tenant: string): {
+  /** The rule that pins the tenant's RayClusters to its namespace. */
+  namespace: string;
+  /** The rule that requires the tenant label, node selector and toleration on every pod template. */
+  placement: string;
+  /** The rule that enforces the tenant's CPU and memory bounds on every container. */
+  resources: string;
+} {
   return {
     namespace: ruleName(tenant, 'namespace'),
     placement: ruleName(tenant, 'placement'),

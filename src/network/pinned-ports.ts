@@ -51,17 +51,25 @@ export interface PinnedPortsOptions {
 
 /** The resolved plan of pinned ports. */
 export interface PinnedPortPlan {
+  /** The head's GCS port (`port`), always 6379. */
   readonly gcs: number;
+  /** The dashboard port, always 8265. */
   readonly dashboard: number;
+  /** The raylet's node manager (`node-manager-port`). */
   readonly nodeManager: number;
+  /** The raylet's object manager (`object-manager-port`). */
   readonly objectManager: number;
+  /** The dashboard agent's gRPC port (`dashboard-agent-grpc-port`). */
   readonly dashboardAgentGrpc: number;
+  /** The runtime-env agent (`runtime-env-agent-port`). */
   readonly runtimeEnvAgent: number;
   /** KubeRay pins the dashboard agent's HTTP port. */
   readonly dashboardAgentHttp: number;
   /** KubeRay pins the metrics export port. */
   readonly metrics: number;
+  /** First port of the worker range (`min-worker-port`). */
   readonly minWorker: number;
+  /** Last port of the worker range (`max-worker-port`), inclusive. */
   readonly maxWorker: number;
 }
 
@@ -118,7 +126,14 @@ export function pinnedStartParams(plan: PinnedPortPlan, head: boolean): Record<s
 }
 
 /** The ports opened between the cluster's pods in pinned mode. */
-export function pinnedPolicyPorts(plan: PinnedPortPlan): { protocol: string; port: number; endPort?: number }[] {
+export function pinnedPolicyPorts(plan: PinnedPortPlan): {
+  /** Always `TCP`. */
+  protocol: string;
+  /** The port, or the first port of the range. */
+  port: number;
+  /** The last port of the range (the worker range only). */
+  endPort?: number;
+}[] {
   const single = [
     plan.gcs, plan.dashboard, plan.nodeManager, plan.objectManager,
     plan.dashboardAgentGrpc, plan.runtimeEnvAgent, plan.dashboardAgentHttp, plan.metrics,

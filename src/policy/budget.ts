@@ -5,8 +5,11 @@ import { JsonObject } from './types';
 
 /** A resource total: requests and limits per resource name (`cpu`, `memory`, `nvidia.com/gpu`, ...), and pods. */
 export interface ResourceTotals {
+  /** Total requests per resource name. */
   readonly requests: Map<string, Quantity>;
+  /** Total limits per resource name. */
   readonly limits: Map<string, Quantity>;
+  /** The number of pods. */
   readonly pods: number;
 }
 
@@ -14,6 +17,7 @@ export interface ResourceTotals {
 export interface ClusterBudget {
   /** `namespace/name` of the RayCluster. */
   readonly cluster: string;
+  /** Its resources and pods at every worker group's `maxReplicas`. */
   readonly totals: ResourceTotals;
 }
 
@@ -41,7 +45,12 @@ function quantities(map: unknown): Map<string, Quantity> {
  * (sidecar init containers with `restartPolicy: Always` add to the sum). A request that is
  * absent defaults to the limit, as the API server does.
  */
-export function podResources(podSpec: JsonObject): { requests: Map<string, Quantity>; limits: Map<string, Quantity> } {
+export function podResources(podSpec: JsonObject): {
+  /** The pod's effective requests per resource name. */
+  requests: Map<string, Quantity>;
+  /** The pod's effective limits per resource name. */
+  limits: Map<string, Quantity>;
+} {
   const result = { requests: new Map<string, Quantity>(), limits: new Map<string, Quantity>() };
   for (const kind of ['requests', 'limits'] as const) {
     const sum = new Map<string, Quantity>();
@@ -109,7 +118,12 @@ export interface BudgetOverrun {
   /** The worst case of all clusters. */
   readonly used: string;
   /** Each cluster's share of it. */
-  readonly shares: { readonly cluster: string; readonly used: string }[];
+  readonly shares: {
+    /** `namespace/name` of the RayCluster. */
+    readonly cluster: string;
+    /** Its worst case for this key. */
+    readonly used: string;
+  }[];
 }
 
 /** Compares the sum of the clusters' worst cases with a ResourceQuota's `hard` map. */

@@ -128,7 +128,12 @@ export interface CheckReport {
   /** One result per document, in input order. */
   readonly documents: DocumentResult[];
   /** Counts. */
-  readonly summary: { readonly documents: number; readonly failed: number };
+  readonly summary: {
+    /** The number of documents checked. */
+    readonly documents: number;
+    /** The number of documents with at least one failed rule. */
+    readonly failed: number;
+  };
 }
 
 /** True when any rule failed for the document. */

@@ -5,7 +5,7 @@ import { JsonObject, Violation } from './types';
 
 const RULE = 'pod-security' as const;
 
-/** Options of {@link checkPodSecurity}. */
+/** Options of {@link checkPodSecurityOfPod} and {@link checkPodSecurityOfRayCluster}. */
 export interface PodSecurityRuleOptions extends PssOptions, BuildRayPodsOptions {}
 
 /**

@@ -19,9 +19,13 @@ export interface TenantDefinition {
   readonly taintEffect?: string;
   /** Per-container bounds (Kubernetes quantities). */
   readonly bounds?: {
+    /** The smallest CPU request a container may ask for. */
     readonly minCpu?: string | number;
+    /** The largest CPU limit a container may have. */
     readonly maxCpu?: string | number;
+    /** The smallest memory request a container may ask for. */
     readonly minMemory?: string | number;
+    /** The largest memory limit a container may have. */
     readonly maxMemory?: string | number;
   };
 }

@@ -15,7 +15,9 @@ export type IpBytes = readonly number[];
 
 /** A parsed CIDR. */
 export interface Cidr {
+  /** The network address as written (host bits kept; matching ignores them). */
   readonly bytes: IpBytes;
+  /** The prefix length in bits (0-32 for IPv4, 0-128 for IPv6). */
   readonly prefix: number;
 }
 

@@ -35,12 +35,23 @@ export interface EnvironmentOptions {
 
 /** What the manifests describe. */
 export interface Environment {
+  /** The NetworkPolicies, in input order. */
   readonly policies: NetworkPolicyJson[];
+  /** Every namespace, declared or implied, with its labels. */
   readonly namespaces: NamespaceInfo[];
   /** Pods (RayCluster pods, plain Pods, synthetic pods), then external peers. */
   readonly peers: Peer[];
   /** For each RayCluster pod, its cluster and node type (by peer id `namespace/name`). */
-  readonly rayPods: { readonly id: string; readonly cluster: string; readonly nodeType: 'head' | 'worker'; readonly group: string }[];
+  readonly rayPods: {
+    /** The pod's peer id (`namespace/name`). */
+    readonly id: string;
+    /** The name of its RayCluster. */
+    readonly cluster: string;
+    /** Whether it is the head pod or a worker pod. */
+    readonly nodeType: 'head' | 'worker';
+    /** `headgroup`, or the worker group's `groupName`. */
+    readonly group: string;
+  }[];
 }
 
 /** The name of the synthetic tenant pod in each namespace. */

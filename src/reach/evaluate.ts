@@ -34,7 +34,9 @@ export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
 /** A named container port of a pod (what a policy's named `port` resolves against). */
 export interface NamedPort {
+  /** The port's name; only a named port matches a named policy port. */
   readonly name?: string;
+  /** The port number. */
   readonly containerPort: number;
   /** @default 'TCP' */
   readonly protocol?: string;
@@ -42,8 +44,11 @@ export interface NamedPort {
 
 /** A pod in the cluster. */
 export interface PodPeer {
+  /** The pod's name. */
   readonly name: string;
+  /** The pod's namespace. */
   readonly namespace: string;
+  /** The pod's labels (what policies' `podSelector`s match). */
   readonly labels: Readonly<Record<string, string>>;
   /** Its address; without one, no `ipBlock` matches it. */
   readonly ip?: string;
@@ -53,7 +58,9 @@ export interface PodPeer {
 
 /** An endpoint outside the cluster (no namespace, no labels, no policies). */
 export interface ExternalPeer {
+  /** Its display name (its peer id). */
   readonly name: string;
+  /** Its address (what policies' `ipBlock`s match). */
   readonly ip: string;
 }
 
@@ -62,7 +69,9 @@ export type Peer = PodPeer | ExternalPeer;
 
 /** A namespace and its labels (`kubernetes.io/metadata.name` is added when missing). */
 export interface NamespaceInfo {
+  /** The namespace's name. */
   readonly name: string;
+  /** Its labels (what policies' `namespaceSelector`s match). */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
@@ -71,6 +80,7 @@ export type NetworkPolicyJson = Record<string, unknown>;
 
 /** What one direction decided. */
 export interface DirectionVerdict {
+  /** True when this direction lets the traffic through. */
   readonly allowed: boolean;
   /**
    * The policies (`namespace/name`) with a rule that allows the traffic; empty when denied;
@@ -157,7 +167,12 @@ function policySpec(p: NetworkPolicyJson): Obj {
 }
 
 /** The directions a policy governs: its `policyTypes`, or the API server's default. */
-export function policyTypes(p: NetworkPolicyJson): { ingress: boolean; egress: boolean } {
+export function policyTypes(p: NetworkPolicyJson): {
+  /** True when the policy governs ingress. */
+  ingress: boolean;
+  /** True when the policy governs egress. */
+  egress: boolean;
+} {
   const spec = policySpec(p);
   if (Array.isArray(spec.policyTypes) && spec.policyTypes.length > 0) {
     return { ingress: spec.policyTypes.includes('Ingress'), egress: spec.policyTypes.includes('Egress') };
@@ -276,6 +291,7 @@ export function evaluate(
 
 /** One port to try between every pair of peers. */
 export interface Probe {
+  /** The destination port. */
   readonly port: number;
   /** @default 'TCP' */
   readonly protocol?: Protocol;
@@ -285,10 +301,19 @@ export interface Probe {
 
 /** The probes' results for one (source, destination) pair. */
 export interface MatrixCell {
+  /** The source's peer id. */
   readonly from: string;
+  /** The destination's peer id. */
   readonly to: string;
   /** One per probe, in probe order. */
-  readonly results: readonly { readonly probe: string; readonly allowed: boolean; readonly verdict: Verdict }[];
+  readonly results: readonly {
+    /** The probe's label. */
+    readonly probe: string;
+    /** True when the connection is allowed (`verdict.allowed`). */
+    readonly allowed: boolean;
+    /** The full verdict. */
+    readonly verdict: Verdict;
+  }[];
   /** The labels of the probes that are allowed. */
   readonly allowed: readonly string[];
 }
@@ -300,7 +325,12 @@ export interface ReachabilityMatrix {
   /** The probes with their labels and protocols filled in. */
   readonly probes: readonly Required<Probe>[];
   /** One row per source, one cell per other peer (a peer is not probed against itself). */
-  readonly rows: readonly { readonly from: string; readonly cells: readonly MatrixCell[] }[];
+  readonly rows: readonly {
+    /** The source's peer id. */
+    readonly from: string;
+    /** One cell per destination, in peer order. */
+    readonly cells: readonly MatrixCell[];
+  }[];
 }
 
 /** Fills in a probe's protocol and label. */
