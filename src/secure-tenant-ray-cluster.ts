@@ -5,15 +5,15 @@ import { ClusterSyncWaves, SYNC_WAVE_ANNOTATION, SyncWaves } from './gitops';
 import { RayCluster, RayClusterSpec } from '../imports/ray.io';
 import { RayClusterNetworkPolicy } from './network/cluster-network-policy';
 import { ClusterConnections } from './network/connections';
-import { NetworkOptions } from './network/options';
+import { NetworkOptions, validateNetworkOptions } from './network/options';
 import { NetworkMode, PinnedPortPlan, pinnedStartParams, planPinnedPorts } from './network/pinned-ports';
 import { checkDocument, RULE_IDS } from './policy/engine';
 import { RAY_LABELS } from './policy/kuberay-pods';
 import { obj } from './policy/paths';
 import { Quantity } from './policy/quantity';
 import { JsonObject, Violation } from './policy/types';
-import { keepRender, takeRender } from './shared-render';
 import { ContainerOptions, ContainerPort, ContainerResources, HeadGroupOptions, RayGroupOptions, WorkerGroupOptions } from './ray-group';
+import { keepRender, takeRender } from './shared-render';
 import { describe, isDns1123Label, isLabelKey, isLabelValue, PropsError, requireQuantity, requireString, TenantProfile } from './tenant';
 import { RayVolume, VolumeMount } from './volume';
 
@@ -165,6 +165,7 @@ export class SecureTenantRayCluster extends Construct {
       runAsUser: optionalInt(where('runAsUser'), props.runAsUser, RAY_UID, 1)!,
       runAsGroup: optionalInt(where('runAsGroup'), props.runAsGroup, RAY_GID, 0)!,
     };
+    validateNetworkOptions(where('network'), props.network);
     const autoscaling = props.autoscaling;
     if (autoscaling !== undefined && (autoscaling === null || typeof autoscaling !== 'object')) {
       throw new PropsError(`${where('autoscaling')}: expected { idleTimeout?, upscalingMode?, version?, resources? }, got ${describe(autoscaling)}`);
@@ -416,12 +417,12 @@ function renderTemplate(g: RayGroupOptions & { template?: unknown }, prop: strin
   if (g === null || typeof g !== 'object') throw new PropsError(`${ctx.where(prop)}: expected an object, got ${describe(g)}`);
   const template: Json = g.template === undefined ? {} : cloneTemplate(p('template'), g.template);
   const tenant = ctx.tenant;
-  const metadata: Json = template.metadata ?? {};
+  const metadata: Json = objectAt(p('template.metadata'), template.metadata);
   template.metadata = metadata;
   metadata.labels = { ...checkLabels(p('podLabels'), g.podLabels), ...(metadata.labels ?? {}) };
   if (metadata.labels.tenant === undefined) metadata.labels.tenant = tenant.name;
 
-  const spec: Json = template.spec ?? {};
+  const spec: Json = objectAt(p('template.spec'), template.spec);
   template.spec = spec;
   spec.nodeSelector = { ...checkLabels(p('nodeSelector'), g.nodeSelector), ...(spec.nodeSelector ?? {}) };
   if (spec.nodeSelector[tenant.nodeLabelKey] === undefined) spec.nodeSelector[tenant.nodeLabelKey] = tenant.nodeLabelValue;
@@ -434,7 +435,7 @@ function renderTemplate(g: RayGroupOptions & { template?: unknown }, prop: strin
   spec.tolerations = tolerations;
 
   // Pod-level restricted settings (absent fields only).
-  const psc: Json = spec.securityContext ?? {};
+  const psc: Json = objectAt(p('template.spec.securityContext'), spec.securityContext);
   spec.securityContext = psc;
   psc.runAsNonRoot ??= true;
   psc.runAsUser ??= ctx.runAsUser;
@@ -448,7 +449,7 @@ function renderTemplate(g: RayGroupOptions & { template?: unknown }, prop: strin
   if (!autoscalerInPod) spec.automountServiceAccountToken ??= false;
 
   const volumes: Json[] = Array.isArray(spec.volumes) ? [...spec.volumes] : [];
-  for (const [i, v] of (g.volumes ?? []).entries()) {
+  for (const [i, v] of listAt(p('volumes'), g.volumes).entries()) {
     if (!(v instanceof RayVolume)) throw new PropsError(`${p(`volumes[${i}]`)}: expected a RayVolume (RayVolume.emptyDir(...), .configMap, .secret, .persistentVolumeClaim), got ${describe(v)}`);
     if (volumes.some((x) => x.name === v.name)) throw new PropsError(`${p(`volumes[${i}]`)}: duplicate volume name "${v.name}"`);
     volumes.push(v._render());
@@ -472,12 +473,17 @@ function renderTemplate(g: RayGroupOptions & { template?: unknown }, prop: strin
   }
   ray.securityContext = containerSecurityContext(ray.securityContext);
   containers[0] = ray;
-  for (const [i, c] of (g.sidecars ?? []).entries()) containers.push(renderContainer(p(`sidecars[${i}]`), c, ctx, volumeNames));
+  for (const [i, c] of listAt(p('sidecars'), g.sidecars).entries()) containers.push(renderContainer(p(`sidecars[${i}]`), c, ctx, volumeNames));
   spec.containers = containers.map((c, i) => i === 0 ? c : hardenContainer(c, ctx));
 
   const inits: Json[] = Array.isArray(spec.initContainers) ? [...spec.initContainers] : [];
-  for (const [i, c] of (g.initContainers ?? []).entries()) inits.push(renderContainer(p(`initContainers[${i}]`), c, ctx, volumeNames));
+  for (const [i, c] of listAt(p('initContainers'), g.initContainers).entries()) inits.push(renderContainer(p(`initContainers[${i}]`), c, ctx, volumeNames));
   if (inits.length > 0) spec.initContainers = inits.map((c) => hardenContainer(c, ctx));
+  const names = new Set<string>();
+  for (const c of [...spec.containers, ...inits]) {
+    if (names.has(c.name)) throw new PropsError(`${ctx.where(prop)}: two containers are named "${c.name}"; container and init container names must be unique in a pod`);
+    names.add(c.name);
+  }
   return template;
 }
 
@@ -610,6 +616,39 @@ function enumValue(prop: string, value: unknown, e: Record<string, string>): voi
   }
 }
 
+/** The value as an object to fill in (a fresh one when absent); a PropsError when it is not an object. */
+function objectAt(prop: string, value: unknown): Json {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new PropsError(`${prop}: expected an object, got ${describe(value)}`);
+  return value as Json;
+}
+
+/** The value as a list (empty when absent); a PropsError when it is not an array. */
+function listAt<T>(prop: string, value: T[] | undefined): T[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new PropsError(`${prop}: expected an array, got ${describe(value)}`);
+  return value;
+}
+
+/**
+ * Kubernetes field names the generated types spell differently (`hostPID` is `hostPid`): in a
+ * template they would be dropped without a word when the L1 renders, so they are refused.
+ */
+const KUBERNETES_SPELLINGS: Record<string, string> = {
+  hostPID: 'hostPid',
+  hostIPC: 'hostIpc',
+  hostIP: 'hostIp',
+  clusterIP: 'clusterIp',
+  loadBalancerIP: 'loadBalancerIp',
+  setHostnameAsFQDN: 'setHostnameAsFqdn',
+  volumeID: 'volumeId',
+  pdID: 'pdId',
+  diskURI: 'diskUri',
+  datasetUUID: 'datasetUuid',
+  storagePolicyID: 'storagePolicyId',
+  targetWWNs: 'targetWwNs',
+};
+
 function isDns1123Subdomain(v: string): boolean {
   return v.length <= 253 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(v);
 }
@@ -619,16 +658,21 @@ function cloneTemplate(prop: string, template: unknown): Json {
   if (template === null || typeof template !== 'object' || Array.isArray(template)) {
     throw new PropsError(`${prop}: expected a pod template object, got ${describe(template)}`);
   }
-  const copy = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(copy);
+  const copy = (v: unknown, path: string): unknown => {
+    if (Array.isArray(v)) return Array.from(v, (x, i) => copy(x, `${path}[${i}]`));
     if (v !== null && typeof v === 'object') {
       const out: Json = {};
-      for (const [k, x] of Object.entries(v)) out[k] = copy(x);
+      for (const [k, x] of Object.entries(v)) {
+        if (KUBERNETES_SPELLINGS[k]) {
+          throw new PropsError(`${path}.${k}: the generated types spell this field ${KUBERNETES_SPELLINGS[k]}; written as ${k} it would be dropped silently`);
+        }
+        out[k] = copy(x, `${path}.${k}`);
+      }
       return out;
     }
     return v;
   };
-  return copy(template) as Json;
+  return copy(template, prop) as Json;
 }
 
 /** Drops undefined fields (so the rendered spec has only what was set). */

@@ -1,3 +1,5 @@
+import { isDns1123Label, PropsError, requireQuantity, requireString } from './tenant';
+
 /** The storage medium of an emptyDir volume. */
 export enum EmptyDirMedium {
   /** The node's default medium (disk). */
@@ -88,7 +90,18 @@ export class RayVolume {
     /** The volume's name in the pod. */
     public readonly name: string,
     private readonly type: string,
-    private readonly source: Record<string, unknown>) {}
+    private readonly source: Record<string, unknown>) {
+    requireString(`RayVolume.${type}(name)`, name, isDns1123Label, 'a DNS-1123 label');
+    for (const k of ['name', 'secretName', 'claimName'] as const) {
+      if (k in source) requireString(`RayVolume.${type}(${name}).${k}`, source[k], (v) => v.length > 0 && v.length <= 253, 'a non-empty object name');
+    }
+    const sizeLimit = (source.sizeLimit as { value?: unknown } | undefined)?.value;
+    if (sizeLimit !== undefined) requireQuantity(`RayVolume.${type}(${name}).sizeLimit`, sizeLimit);
+    const medium = source.medium;
+    if (medium !== undefined && !(Object.values(EmptyDirMedium) as unknown[]).includes(medium)) {
+      throw new PropsError(`RayVolume.${type}(${name}).medium: ${JSON.stringify(medium)} is not one of ${Object.values(EmptyDirMedium).map((m) => JSON.stringify(m)).join(', ')}`);
+    }
+  }
 
   /** @internal the volume in the generated types' form */
   public _render(): Record<string, unknown> {

@@ -31,7 +31,7 @@ import { CheckCommand, USAGE, USAGE_HINT, UsageError, parseArgs } from './args';
 import { ReportedDocument, failedCount, formatDocumentText, formatInputError, formatJson, formatSummary, style } from './format';
 import { reach } from './reach';
 import { InputError, TenantsFileError, expandPath, looksBinary, parseManifests, readTenantsFile, readText } from './read';
-import { CheckOptions, checkManifests } from '../policy/engine';
+import { CheckOptions, checkDocument } from '../policy/engine';
 import { TenantDefinition } from '../policy/tenant-definition';
 
 /** The CLI's view of its process: output sinks, stdin, terminal and environment. */
@@ -111,7 +111,11 @@ async function check(args: CheckCommand, io: CliIo): Promise<number> {
       throw err;
     }
   }
-  const options: CheckOptions = { pssLevel: args.pssLevel, pssVersion: args.pssVersion, ...(tenants ? { tenants } : {}) };
+  const options: CheckOptions = {
+    pssLevel: args.pssLevel,
+    pssVersion: args.pssVersion,
+    ...(tenants ? { tenants: new Map(tenants.map((t) => [t.name, t])) } : {}),
+  };
   const env = io.env ?? {};
   const s = style(args.output === 'text' && io.isTTY === true && !env.NO_COLOR);
   const documents: ReportedDocument[] = [];
@@ -123,15 +127,20 @@ async function check(args: CheckCommand, io: CliIo): Promise<number> {
 
   let stdinText: string | undefined;
   const checkText = (text: string, source: string): void => {
-    const parsed = parseManifests(text, source);
+    // Each document is judged as soon as it is parsed and then dropped; only its verdict is kept.
+    // A syntax error anywhere in the file discards the file's verdicts (its documents cannot be
+    // trusted), as before.
+    const results: ReportedDocument[] = [];
+    const parsed = parseManifests(text, source, (doc, where) => {
+      const d = checkDocument(doc, options, { source: where.source, index: where.index });
+      results.push(where.item !== undefined ? { ...d, item: where.item } : d);
+    });
     parsed.errors.forEach(reportError);
-    const results = checkManifests(parsed.docs, options, parsed.sources).documents;
-    results.forEach((d, i) => {
-      const item = parsed.sources[i].item;
-      const reported: ReportedDocument = item !== undefined ? { ...d, item } : d;
+    if (parsed.errors.some((e) => e.message.startsWith('invalid YAML'))) return;
+    for (const reported of results) {
       if (args.output === 'text') io.stdout(formatDocumentText(reported, s));
       documents.push(reported);
-    });
+    }
   };
 
   for (const given of args.paths) {

@@ -101,6 +101,10 @@ export function expandPath(given: string): { files: string[]; errors: InputError
     }
   };
   walk(given);
+  if (files.length === 0 && errors.length === 0) {
+    // A directory that holds no manifest at all is most likely the wrong path.
+    errors.push({ source: given, message: `no manifests (*${MANIFEST_EXTENSIONS.join(', *')}) in this directory` });
+  }
   return { files, errors };
 }
 
@@ -168,9 +172,20 @@ function toJs(doc: Document, lc: LineCounter, source: string): { value: unknown 
  * - A `kind: List` document whose `items` is a list is replaced by its items, each reported with
  *   the List's `index` and its own `item` position; a non-object item is an input error.
  */
-export function parseManifests(text: string, source: string): ParsedInput {
+export function parseManifests(text: string, source: string,
+  onDocument?: (doc: Record<string, unknown>, where: DocumentSource) => void): ParsedInput {
   const docs: unknown[] = [];
   const sources: DocumentSource[] = [];
+  // With a callback, each document is handed over as soon as it is read and not kept: a large
+  // file's documents are never all in memory at once.
+  const take = (doc: Record<string, unknown>, where: DocumentSource): void => {
+    if (onDocument) {
+      onDocument(doc, where);
+    } else {
+      docs.push(doc);
+      sources.push(where);
+    }
+  };
   const errors: InputError[] = [];
   const lc = new LineCounter();
   let index = 0;
@@ -196,15 +211,13 @@ export function parseManifests(text: string, source: string): ParsedInput {
         const node = itemNodes[i] as Node | undefined;
         const itemLine = lineOf(lc, node?.range?.[0] ?? doc.contents?.range?.[0]);
         if (isObject(item)) {
-          docs.push(item);
-          sources.push({ source, index, item: i, line: itemLine });
+          take(item, { source, index, item: i, line: itemLine });
         } else {
           errors.push({ source, line: itemLine, message: `item ${i} of List document ${index} is ${describe(item)}, not a Kubernetes object` });
         }
       });
     } else {
-      docs.push(value);
-      sources.push({ source, index, line });
+      take(value, { source, index, line });
     }
     index++;
   }

@@ -1,4 +1,6 @@
+import { isCidr } from './peer';
 import { NetworkMode, PinnedPortsOptions } from './pinned-ports';
+import { describe, isDns1123Label, isLabelKey, isLabelValue, PropsError } from '../tenant';
 
 /** Where cluster DNS runs, for the DNS egress rule. */
 export interface DnsOptions {
@@ -59,4 +61,36 @@ export interface NetworkOptions {
    * @default - see PinnedPortsOptions
    */
   readonly pinnedPorts?: PinnedPortsOptions;
+}
+
+/** Throws a PropsError naming the prop for any malformed network option (JavaScript callers included). */
+export function validateNetworkOptions(prop: string, network: NetworkOptions | undefined): void {
+  if (network === undefined) return;
+  if (network === null || typeof network !== 'object' || Array.isArray(network)) {
+    throw new PropsError(`${prop}: expected { dns?, apiServer?, mode?, pinnedPorts? }, got ${describe(network)}`);
+  }
+  const port = (p: string, v: unknown) => {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65535)) {
+      throw new PropsError(`${p}: expected a port number 1-65535, got ${describe(v)}`);
+    }
+  };
+  const api = network.apiServer;
+  if (api !== undefined) {
+    if (api === null || typeof api !== 'object') throw new PropsError(`${prop}.apiServer: expected { cidr, port? }, got ${describe(api)}`);
+    if (!isCidr(api.cidr)) throw new PropsError(`${prop}.apiServer.cidr: ${JSON.stringify(api.cidr)} is not a CIDR such as 172.18.0.2/32`);
+    port(`${prop}.apiServer.port`, api.port);
+  }
+  const dns = network.dns;
+  if (dns !== undefined) {
+    if (dns === null || typeof dns !== 'object') throw new PropsError(`${prop}.dns: expected { namespace?, podLabels?, port? }, got ${describe(dns)}`);
+    if (dns.namespace !== undefined && !isDns1123Label(dns.namespace)) throw new PropsError(`${prop}.dns.namespace: ${JSON.stringify(dns.namespace)} is not a namespace name`);
+    port(`${prop}.dns.port`, dns.port);
+    if (dns.podLabels !== undefined) {
+      const labels = dns.podLabels;
+      if (labels === null || typeof labels !== 'object' || Object.keys(labels).length === 0
+        || Object.entries(labels).some(([k, v]) => !isLabelKey(k) || !isLabelValue(v))) {
+        throw new PropsError(`${prop}.dns.podLabels: expected a non-empty map of valid labels, got ${JSON.stringify(labels)}`);
+      }
+    }
+  }
 }

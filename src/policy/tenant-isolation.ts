@@ -85,7 +85,8 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
   const spec = obj(rayCluster.spec) ?? {};
   const groups: { path: string; group: JsonObject | undefined }[] = [
     { path: 'spec.headGroupSpec', group: obj(spec.headGroupSpec) },
-    ...arr(spec.workerGroupSpecs).map((g, i) => ({ path: `spec.workerGroupSpecs[${i}]`, group: obj(g) })),
+    // Array.from, not map: a sparse array (from JavaScript callers) must not leave holes here.
+    ...Array.from(arr(spec.workerGroupSpecs), (g, i) => ({ path: `spec.workerGroupSpecs[${i}]`, group: obj(g) })),
   ];
   for (const { path, group } of groups) {
     if (!group) {

@@ -18,9 +18,15 @@ export function asObject(v: unknown): JsonObject | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as JsonObject) : undefined;
 }
 
-/** The value if it is an array, otherwise an empty array (a missing or mistyped list holds nothing). */
+/**
+ * The value if it is an array, otherwise an empty array (a missing or mistyped list holds nothing).
+ * A sparse array (from JavaScript callers) comes back dense, its holes `undefined`: `map` would
+ * otherwise keep the holes and callers would meet `undefined` views.
+ */
 export function asArray(v: unknown): readonly (JsonValue | undefined)[] {
-  return Array.isArray(v) ? v : [];
+  if (!Array.isArray(v)) return [];
+  for (let i = 0; i < v.length; i++) if (!(i in v)) return Array.from(v);
+  return v;
 }
 
 /** The field of an object, or `undefined` when the parent is not an object. */
