@@ -141,6 +141,8 @@ export class SecureTenantRayCluster extends Construct {
   public readonly connections: ClusterConnections = new ClusterConnections(() => this.networkPolicy.ensureHeadPolicy());
   /** The pinned ports, in {@link NetworkMode.PINNED_PORTS}. */
   public readonly pinnedPorts?: PinnedPortPlan;
+  /** The last verdict, for the render it judged (cdk8s runs validations more than once per synthesis). */
+  private lastVerdict?: { readonly json: unknown; readonly np: unknown; readonly errors: string[] };
 
   constructor(scope: Construct, id: string, props: SecureTenantRayClusterProps) {
     super(scope, id);
@@ -246,6 +248,15 @@ export class SecureTenantRayCluster extends Construct {
    */
   private validateRendered(): string[] {
     const json = this.renderedManifest();
+    // cdk8s validates again inside each chart's synthesis; the same render has the same verdict.
+    const np = this.networkPolicy.renderForValidation();
+    if (this.lastVerdict && this.lastVerdict.json === json && this.lastVerdict.np === np) return this.lastVerdict.errors;
+    const errors = this.judge(json);
+    this.lastVerdict = { json, np, errors };
+    return errors;
+  }
+
+  private judge(json: JsonObject): string[] {
     const result = checkDocument(json, { tenants: [this.tenant.toDefinition()], pssLevel: 'restricted', pssVersion: 'latest' });
     const violations: Violation[] = RULE_IDS.flatMap((r) => result.rules[r].violations);
     violations.push(...this.checkNetworkPolicy(json));

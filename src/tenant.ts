@@ -84,6 +84,18 @@ export interface TenantProfileProps {
   readonly defaultMemory?: string;
 }
 
+/** A toleration of exactly one tenant's taint. */
+export interface TenantToleration {
+  /** The taint key. */
+  readonly key: string;
+  /** Always `Equal`: a toleration with `Exists` would tolerate every tenant's taint. */
+  readonly operator: 'Equal';
+  /** The taint value (the tenant). */
+  readonly value: string;
+  /** The taint effect. */
+  readonly effect: TaintEffect;
+}
+
 /** A validation error in construct props. Its message names the prop, the value and the fix. */
 export class PropsError extends Error {
   constructor(message: string) {
@@ -258,7 +270,7 @@ export class TenantProfile {
   }
 
   /** The toleration for this tenant's taint. */
-  public get toleration(): { key: string; operator: 'Equal'; value: string; effect: TaintEffect } {
+  public get toleration(): TenantToleration {
     return { key: this.taintKey, operator: 'Equal', value: this.taintValue, effect: this.taintEffect };
   }
 }

@@ -11,8 +11,8 @@ import * as path from 'path';
  * typedoc reports an error.
  *
  * typedoc also checks that every public symbol is documented and exported and that every {@link}
- * resolves (`validation` in typedoc.json). The source still has many such warnings, so they are
- * printed, not failed on; `DOCS_STRICT=1 npx jest test/docs.test.ts` fails on any.
+ * resolves (`validation` in typedoc.json); any such warning fails the test (`DOCS_STRICT=0` only
+ * prints them, for work in progress).
  */
 const root = path.resolve(__dirname, '..');
 const typedocBin = path.join(root, 'node_modules', 'typedoc', 'bin', 'typedoc');
@@ -20,7 +20,7 @@ const available = fs.existsSync(typedocBin) && fs.existsSync(path.join(root, 'no
 if (!available) {
   console.log('SKIPPED: docs drift test: typedoc or typedoc-plugin-markdown is not installed (npm ci installs both)');
 }
-const strict = process.env.DOCS_STRICT === '1';
+const strict = process.env.DOCS_STRICT !== '0';
 const describeIf = available ? describe : describe.skip;
 
 /** Every file under dir, relative, sorted. */
@@ -72,7 +72,7 @@ describeIf('docs/ (typedoc API reference)', () => {
     if (strict) {
       expect(warnings).toEqual([]);
     } else if (warnings.length > 0) {
-      console.log(`docs: ${warnings.length} typedoc validation warnings (DOCS_STRICT=1 fails on them):\n  ${warnings.join('\n  ')}`);
+      console.log(`docs: ${warnings.length} typedoc validation warnings (they fail the test unless DOCS_STRICT=0):\n  ${warnings.join('\n  ')}`);
     }
   });
 });

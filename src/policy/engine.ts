@@ -1,3 +1,4 @@
+import { buildRayPods } from './kuberay-pods';
 import { checkNetworkPolicyInputs } from './network-rule';
 import { obj, str } from './paths';
 import { PssLevel } from './pod-security';
@@ -105,12 +106,14 @@ function checkWith(doc: unknown, options: CheckOptions, tenants: ReadonlyMap<str
   };
   const pss = { level: options.pssLevel, version: options.pssVersion, initContainerInjection: options.initContainerInjection };
   if (isRayCluster(d)) {
+    // Both pod rules judge the same pods: build them once.
+    const pods = buildRayPods(d, pss);
     return {
       ...base,
       rules: {
-        'enforce-tenant-isolation': result(checkTenantIsolation(d, { tenants })),
+        'enforce-tenant-isolation': result(checkTenantIsolation(d, { tenants, pods })),
         'generate-network-policies': result(checkNetworkPolicyInputs(d)),
-        'pod-security': result(checkPodSecurityOfRayCluster(d, pss)),
+        'pod-security': result(checkPodSecurityOfRayCluster(d, pss, pods)),
       },
     };
   }

@@ -5,6 +5,6 @@ export * from './engine';
 export { checkTenantIsolation, TenantIsolationOptions } from './tenant-isolation';
 export { checkNetworkPolicyInputs } from './network-rule';
 export { checkPodSecurityOfPod, checkPodSecurityOfRayCluster, PodSecurityRuleOptions } from './pod-security-rule';
-export { evaluatePodSecurity, podSecurityForbiddenMessage, PssFinding, PssLevel, PssOptions, LATEST_PSS_VERSION } from './pod-security';
-export { buildRayPods, rayPodLabels, RayPod, RayNodeType, InjectedContainer, BuildRayPodsOptions } from './kuberay-pods';
+export { evaluatePodSecurity, podSecurityForbiddenMessage, PssFinding, PssLevel, PssOptions, LATEST_PSS_VERSION, PodSource, PssOptionError } from './pod-security';
+export { buildRayPods, rayPodLabels, RayPod, RayNodeType, InjectedContainer, BuildRayPodsOptions, OVERRIDABLE_RAY_LABELS, RAY_LABELS } from './kuberay-pods';
 export { clusterBudget, checkBudget, podResources, ClusterBudget, BudgetOverrun, ResourceTotals } from './budget';

@@ -39,26 +39,14 @@
  * @module
  */
 
+import type { PodSource } from './pod-security/visit';
 import { JsonObject, JsonValue } from './types';
 
 /** The two kinds of Ray node. */
 export type RayNodeType = 'head' | 'worker';
 
-/**
- * Where each part of a built pod comes from in the RayCluster document (paths like
- * `'spec.workerGroupSpecs[1].template.spec'`). Same shape as the pod-security engine's PodSource.
- */
-export interface PodSource {
-  /** Path of the template's `metadata` (e.g. `spec.headGroupSpec.template.metadata`). */
-  readonly metadataPath: string;
-  /** Path of the template's `spec` (e.g. `spec.headGroupSpec.template.spec`). */
-  readonly specPath: string;
-  /**
-   * For each container of the built pod, index for index, the path the user edits to change it.
-   * For a container KubeRay injects, the path its settings are taken from.
-   */
-  readonly containerPaths?: { containers?: string[]; initContainers?: string[]; ephemeralContainers?: string[] };
-}
+/** Where each part of a built pod comes from in the RayCluster document: the pod-security engine's {@link PodSource}. */
+export type { PodSource } from './pod-security/visit';
 
 /** A container KubeRay adds to a pod, and why. */
 export interface InjectedContainer {
@@ -90,7 +78,16 @@ export interface RayPod {
    * Replica counts of the group, in replicas (each replica is `numOfHosts` pods). Head: 1/1/1/1.
    * A suspended worker group has 0/0/0 (it is left out of KubeRay's min/max/desired counts).
    */
-  readonly replicas: { readonly min: number; readonly max: number; readonly desired: number; readonly numOfHosts: number };
+  readonly replicas: {
+    /** `minReplicas`. */
+    readonly min: number;
+    /** `maxReplicas`. */
+    readonly max: number;
+    /** `replicas`, as KubeRay clamps it into [min, max]. */
+    readonly desired: number;
+    /** Pods per replica (`numOfHosts`, multi-host TPU groups). */
+    readonly numOfHosts: number;
+  };
 }
 
 /** Operator settings that change the pods KubeRay builds. */
@@ -113,12 +110,19 @@ export const TLS_INIT_CONTAINER = 'wait-for-tls-ip-san';
 
 /** Label keys KubeRay sets on every Ray pod (`utils/constant.go`). */
 export const RAY_LABELS = {
+  /** `ray.io/is-ray-node: yes` (a template may override it). */
   isRayNode: 'ray.io/is-ray-node',
+  /** `ray.io/cluster: <name>` (always KubeRay's; NetworkPolicies select by it). */
   cluster: 'ray.io/cluster',
+  /** `ray.io/node-type: head|worker` (always KubeRay's). */
   nodeType: 'ray.io/node-type',
+  /** `ray.io/group: headgroup|<groupName>` (always KubeRay's). */
   group: 'ray.io/group',
+  /** `ray.io/identifier: <cluster>-<type>` (a template may override it). */
   identifier: 'ray.io/identifier',
+  /** `app.kubernetes.io/name: kuberay` (a template may override it). */
   appName: 'app.kubernetes.io/name',
+  /** `app.kubernetes.io/created-by: kuberay-operator` (a template may override it). */
   createdBy: 'app.kubernetes.io/created-by',
 } as const;
 

@@ -1,4 +1,4 @@
-import { buildRayPods, BuildRayPodsOptions } from './kuberay-pods';
+import { buildRayPods, BuildRayPodsOptions, RayPod } from './kuberay-pods';
 import { obj, str } from './paths';
 import { evaluatePodSecurity, PssOptions } from './pod-security';
 import { JsonObject, Violation } from './types';
@@ -21,10 +21,11 @@ export function checkPodSecurityOfPod(pod: JsonObject, options: PodSecurityRuleO
  * each worker group's pod) including the containers KubeRay injects. Paths point to where the
  * user changes the setting: the template field, or `spec.autoscalerOptions` for the autoscaler.
  */
-export function checkPodSecurityOfRayCluster(rayCluster: JsonObject, options: PodSecurityRuleOptions = {}): Violation[] {
+export function checkPodSecurityOfRayCluster(rayCluster: JsonObject, options: PodSecurityRuleOptions = {},
+  pods: readonly RayPod[] = buildRayPods(rayCluster, options)): Violation[] {
   const out: Violation[] = [];
   const seen = new Set<string>();
-  for (const rayPod of buildRayPods(rayCluster, options)) {
+  for (const rayPod of pods) {
     const context = rayPod.nodeType === 'head' ? 'head pod' : `worker pod of group "${rayPod.group}"`;
     for (const v of toViolations(evaluatePodSecurity(rayPod.pod, options, rayPod.source), context)) {
       const key = `${v.path}\u0000${v.message}`;

@@ -1,4 +1,4 @@
-import { buildRayPods } from './kuberay-pods';
+import { buildRayPods, RayPod } from './kuberay-pods';
 import { arr, join, obj, str } from './paths';
 import { Quantity } from './quantity';
 import { BOUND_ANNOTATIONS, BoundName, TENANT_LABEL, TenantDefinition } from './tenant-definition';
@@ -15,6 +15,11 @@ export interface TenantIsolationOptions {
    * @default - bounds from the RayCluster's `minCpu`/`maxCpu`/`minMemory`/`maxMemory` annotations
    */
   readonly tenants?: ReadonlyMap<string, TenantDefinition>;
+  /**
+   * The pods KubeRay builds from the RayCluster, when the caller has them already.
+   * @default - built here with `buildRayPods`
+   */
+  readonly pods?: readonly RayPod[];
 }
 
 interface Bounds { readonly minCpu: Quantity; readonly maxCpu: Quantity; readonly minMemory: Quantity; readonly maxMemory: Quantity }
@@ -123,7 +128,7 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
   // their limits are held against the tenant's maximum.
   if (bounds) {
     const seen = new Set<string>();
-    for (const pod of buildRayPods(rayCluster)) {
+    for (const pod of options.pods ?? buildRayPods(rayCluster)) {
       for (const injected of pod.injected) {
         const list = arr(obj(pod.pod.spec)?.[injected.list]);
         const container = list.map(obj).find((c) => c && c.name === injected.name);

@@ -29,8 +29,11 @@ export interface PodSource {
    * appended to the path part. Missing entries default to `<specPath>.<list>[i]`.
    */
   readonly containerPaths?: {
+    /** Paths of `spec.containers[i]`. */
     readonly containers?: readonly string[];
+    /** Paths of `spec.initContainers[i]`. */
     readonly initContainers?: readonly string[];
+    /** Paths of `spec.ephemeralContainers[i]`. */
     readonly ephemeralContainers?: readonly string[];
   };
 }
