@@ -30,7 +30,7 @@ import * as path from 'path';
 import { CheckCommand, USAGE, USAGE_HINT, UsageError, parseArgs } from './args';
 import { ReportedDocument, failedCount, formatDocumentText, formatInputError, formatJson, formatSummary, style } from './format';
 import { reach } from './reach';
-import { InputError, TenantsFileError, expandPath, looksBinary, parseManifests, readTenantsFile, readText } from './read';
+import { InputError, TenantsFileError, oneLine, parseManifests, readInputs, readTenantsFile } from './read';
 import { CheckOptions, checkDocument } from '../policy/engine';
 import { TenantDefinition } from '../policy/tenant-definition';
 
@@ -55,11 +55,6 @@ function packageVersion(): string {
     }
   }
   return '0.0.0';
-}
-
-function oneLine(err: unknown): string {
-  const raw = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
-  return (typeof raw === 'string' ? raw : String(err)).split('\n')[0];
 }
 
 /**
@@ -125,7 +120,6 @@ async function check(args: CheckCommand, io: CliIo): Promise<number> {
     io.stderr(formatInputError(e));
   };
 
-  let stdinText: string | undefined;
   const checkText = (text: string, source: string): void => {
     // Each document is judged as soon as it is parsed and then dropped; only its verdict is kept.
     // A syntax error anywhere in the file discards the file's verdicts (its documents cannot be
@@ -143,32 +137,7 @@ async function check(args: CheckCommand, io: CliIo): Promise<number> {
     }
   };
 
-  for (const given of args.paths) {
-    if (given === '-') {
-      if (stdinText === undefined) {
-        if (!io.stdin) {
-          reportError({ source: '-', message: 'stdin is not available' });
-          continue;
-        }
-        try {
-          stdinText = await io.stdin();
-        } catch (err) {
-          reportError({ source: '-', message: oneLine(err) });
-          continue;
-        }
-      }
-      if (looksBinary(stdinText)) reportError({ source: '-', message: 'binary file' });
-      else checkText(stdinText, '-');
-      continue;
-    }
-    const expanded = expandPath(given);
-    expanded.errors.forEach(reportError);
-    for (const file of expanded.files) {
-      const read = readText(file);
-      if ('error' in read) reportError(read.error);
-      else checkText(read.text, file);
-    }
-  }
+  await readInputs(args.paths, io.stdin, reportError, checkText);
 
   const failed = failedCount(documents);
   if (args.output === 'json') io.stdout(formatJson({ documents, errors }));

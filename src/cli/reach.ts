@@ -27,7 +27,7 @@
 import { ReachCommand } from './args';
 import { formatInputError } from './format';
 import { CliIo } from './main';
-import { InputError, expandPath, looksBinary, parseManifests, readText } from './read';
+import { InputError, parseManifests, readInputs } from './read';
 import { environmentFromManifests, Environment } from '../reach/environment';
 import { isPod, Peer, peerId, ReachabilityMatrix, reachabilityMatrix } from '../reach/evaluate';
 import { RAY_PROBES } from '../reach/probes';
@@ -35,47 +35,14 @@ import { RAY_PROBES } from '../reach/probes';
 const ALLOWED = '✓';
 const DENIED = '-';
 
-function oneLine(err: unknown): string {
-  const raw = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
-  return (typeof raw === 'string' ? raw : String(err)).split('\n')[0];
-}
-
 /** Reads every path (as `check` does) into documents, reporting input errors as they come. */
 async function readDocuments(paths: readonly string[], io: CliIo, reportError: (e: InputError) => void): Promise<unknown[]> {
   const docs: unknown[] = [];
-  const add = (text: string, source: string) => {
+  await readInputs(paths, io.stdin, reportError, (text, source) => {
     const parsed = parseManifests(text, source);
     parsed.errors.forEach(reportError);
     docs.push(...parsed.docs);
-  };
-  let stdinText: string | undefined;
-  for (const given of paths) {
-    if (given === '-') {
-      if (stdinText === undefined) {
-        if (!io.stdin) {
-          reportError({ source: '-', message: 'stdin is not available' });
-          continue;
-        }
-        try {
-          stdinText = await io.stdin();
-        } catch (err) {
-          reportError({ source: '-', message: oneLine(err) });
-          continue;
-        }
-        // Read once; a second `-` adds nothing.
-        if (looksBinary(stdinText)) reportError({ source: '-', message: 'binary file' });
-        else add(stdinText, '-');
-      }
-      continue;
-    }
-    const expanded = expandPath(given);
-    expanded.errors.forEach(reportError);
-    for (const file of expanded.files) {
-      const read = readText(file);
-      if ('error' in read) reportError(read.error);
-      else add(read.text, file);
-    }
-  }
+  }, { stdinOnce: true });
   return docs;
 }
 

@@ -294,3 +294,49 @@ export function readTenantsFile(file: string): TenantDefinition[] {
   });
   return list as TenantDefinition[];
 }
+
+/** The first line of an error's message. */
+export function oneLine(err: unknown): string {
+  const raw = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
+  return (typeof raw === 'string' ? raw : String(err)).split('\n')[0];
+}
+
+/**
+ * Reads every PATH the way both commands do — a file, a directory (recursively), or `-` for stdin
+ * (read once; a repeated `-` gives the same text again unless `stdinOnce`) — and hands each text to
+ * `onText`. Unreadable paths, binary files and a missing stdin are reported through `reportError`,
+ * and the other paths are still read.
+ */
+export async function readInputs(paths: readonly string[], stdin: (() => Promise<string>) | undefined,
+  reportError: (e: InputError) => void, onText: (text: string, source: string) => void,
+  options: { readonly stdinOnce?: boolean } = {}): Promise<void> {
+  let stdinText: string | undefined;
+  for (const given of paths) {
+    if (given === '-') {
+      const first = stdinText === undefined;
+      if (first) {
+        if (!stdin) {
+          reportError({ source: '-', message: 'stdin is not available' });
+          continue;
+        }
+        try {
+          stdinText = await stdin();
+        } catch (err) {
+          reportError({ source: '-', message: oneLine(err) });
+          continue;
+        }
+      }
+      if (!first && options.stdinOnce) continue;
+      if (looksBinary(stdinText!)) reportError({ source: '-', message: 'binary file' });
+      else onText(stdinText!, '-');
+      continue;
+    }
+    const expanded = expandPath(given);
+    expanded.errors.forEach(reportError);
+    for (const file of expanded.files) {
+      const read = readText(file);
+      if ('error' in read) reportError(read.error);
+      else onText(read.text, file);
+    }
+  }
+}
