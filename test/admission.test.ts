@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments, stringify } from 'yaml';
 import {
-  ADMISSION_RULES, CONTAINER_LISTS, kyvernoTestFile, TenantAdmissionPolicy, tenantAdmissionPolicyManifest, tenantRuleNames,
+  ADMISSION_RULES, CONTAINER_LISTS, KyvernoFailureAction, kyvernoTestFile, TenantAdmissionPolicy, tenantAdmissionPolicyManifest, tenantRuleNames,
 } from '../src/admission';
 import { checkManifests } from '../src/policy/engine';
 import { PropsError, TenantProfile } from '../src/tenant';
@@ -52,7 +52,7 @@ describe('TenantAdmissionPolicy: the ClusterPolicy', () => {
     const validate = rules.filter((r) => r.validate);
     expect(validate.length).toBeGreaterThan(0);
     for (const r of validate) expect([r.name, r.validate.failureAction]).toEqual([r.name, 'Enforce']);
-    expect(tenantAdmissionPolicyManifest({ tenants: TENANTS, failureAction: 'Audit' }).spec.rules.filter((r: any) => r.validate)
+    expect(tenantAdmissionPolicyManifest({ tenants: TENANTS, failureAction: KyvernoFailureAction.AUDIT }).spec.rules.filter((r: any) => r.validate)
       .every((r: any) => r.validate.failureAction === 'Audit')).toBe(true);
   });
 
@@ -182,7 +182,7 @@ describe('schemas (Kyverno v1.19.0 CRDs in ../shared)', () => {
   maybe(crd)('the ClusterPolicy validates against the ClusterPolicy CRD, unknown fields rejected', () => {
     const v = loadCrdValidator(crd!, { rejectUnknownFields: true })!;
     expect(v.validate(policy)).toEqual([]);
-    expect(v.validate(tenantAdmissionPolicyManifest({ tenants: TENANTS, apiServer: { cidr: '10.0.0.1/32', port: 443 }, failureAction: 'Audit' }))).toEqual([]);
+    expect(v.validate(tenantAdmissionPolicyManifest({ tenants: TENANTS, apiServer: { cidr: '10.0.0.1/32', port: 443 }, failureAction: KyvernoFailureAction.AUDIT }))).toEqual([]);
   });
 
   maybe(crd)('the schema check can fail: a typo\'d field and a lowercase failure action are rejected', () => {

@@ -6,7 +6,12 @@ import { RAY_LABELS } from '../policy/kuberay-pods';
 import { PropsError, TenantProfile } from '../tenant';
 
 /** Kyverno's failure action of a validate rule. */
-export type KyvernoFailureAction = 'Enforce' | 'Audit';
+export enum KyvernoFailureAction {
+  /** Deny the request (the default: a guardrail that only audits guards nothing). */
+  ENFORCE = 'Enforce',
+  /** Admit it and report the violation. */
+  AUDIT = 'Audit',
+}
 
 /** Properties of {@link TenantAdmissionPolicy} and {@link tenantAdmissionPolicyManifest}. */
 export interface TenantAdmissionPolicyProps {
@@ -19,7 +24,7 @@ export interface TenantAdmissionPolicyProps {
   readonly name?: string;
   /**
    * What a failed validate rule does. `Audit` only reports.
-   * @default 'Enforce'
+   * @default KyvernoFailureAction.ENFORCE
    */
   readonly failureAction?: KyvernoFailureAction;
   /**
@@ -103,8 +108,8 @@ const ident = (s: string): string => JSON.stringify(s);
  */
 export function tenantAdmissionPolicyManifest(props: TenantAdmissionPolicyProps): Json {
   const tenants = validateTenants(props);
-  const failureAction = props.failureAction ?? 'Enforce';
-  if (failureAction !== 'Enforce' && failureAction !== 'Audit') {
+  const failureAction = props.failureAction ?? KyvernoFailureAction.ENFORCE;
+  if (!(Object.values(KyvernoFailureAction) as string[]).includes(failureAction)) {
     throw new PropsError(`TenantAdmissionPolicy.failureAction: ${JSON.stringify(failureAction)} is not Enforce or Audit`);
   }
   const name = props.name ?? 'secure-ray-tenant-guardrails';
