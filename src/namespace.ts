@@ -275,12 +275,21 @@ export class TenantNamespace extends Construct {
       .filter((c): c is SecureTenantRayCluster => c instanceof SecureTenantRayCluster)
       .filter((c) => c.tenant.name === tenant.name && c.tenant.namespace === tenant.namespace);
     const hard = (ApiObject.of(quota).toJson() as { spec?: { hard?: Record<string, string | number> } }).spec?.hard ?? {};
-    const budgets = clusters.map((c) => clusterBudget(c.renderedManifest()));
+    const budgets = clusters.map((c) => {
+      // cdk8s validates once per chart it synthesizes; a render's budget does not change.
+      const manifest = c.renderedManifest();
+      let budget = BUDGETS.get(manifest);
+      if (!budget) BUDGETS.set(manifest, budget = clusterBudget(manifest));
+      return budget;
+    });
     return checkBudget(budgets, hard).map((o) => `budget: the worst case of tenant "${tenant.name}"'s RayClusters needs ${o.key} ${o.used}, `
       + `more than its ResourceQuota allows (${o.hard}). Shares: ${o.shares.map((x) => `${x.cluster} ${x.used}`).join(', ')}. `
       + 'Fix: lower maxReplicas or resources of a cluster, or raise the tenant\'s quota.');
   }
 }
+
+/** Each rendered RayCluster's worst case (renders are kept and frozen while nothing changes). */
+const BUDGETS = new WeakMap<object, ReturnType<typeof clusterBudget>>();
 
 function smaller(a: string, b: string): string {
   return Quantity.parse(a).lessOrEqual(Quantity.parse(b)) ? a : b;

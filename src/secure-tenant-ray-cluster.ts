@@ -13,7 +13,7 @@ import { obj } from './policy/paths';
 import { Quantity } from './policy/quantity';
 import { JsonObject, Violation } from './policy/types';
 import { ContainerOptions, ContainerPort, ContainerResources, HeadGroupOptions, RayGroupOptions, WorkerGroupOptions } from './ray-group';
-import { keepRender, takeRender } from './shared-render';
+import { copyJson, renderOnce } from './shared-render';
 import { describe, isDns1123Label, isLabelKey, isLabelValue, PropsError, requireQuantity, requireString, TenantProfile } from './tenant';
 import { RayVolume, VolumeMount } from './volume';
 
@@ -26,13 +26,14 @@ export const RAY_GID = 100;
 
 /** The imported RayCluster L1, rendered once per synthesis (validation and output share the render). */
 class RayClusterResource extends RayCluster {
-  /** Renders for the construct's validation; the synthesis right after reuses it. */
+  /** The rendered manifest, kept (frozen) while nothing changes: validations share it. */
   public renderForValidation(): any {
-    return keepRender(this, () => super.toJson());
+    return renderOnce(this, () => super.toJson());
   }
 
+  /** A fresh copy of the kept render. */
   public override toJson(): any {
-    return takeRender(this, () => super.toJson());
+    return copyJson(this.renderForValidation());
   }
 }
 
@@ -235,8 +236,8 @@ export class SecureTenantRayCluster extends Construct {
   }
 
   /**
-   * The RayCluster as it will be synthesized (after escape-hatch patches), as plain JSON. Call it
-   * from validations: the synthesis that follows reuses the render.
+   * The RayCluster as it will be synthesized (after escape-hatch patches), as plain JSON, for
+   * validations: rendered once while nothing changes, and frozen (copy it to change it).
    */
   public renderedManifest(): JsonObject {
     return (this.resource as RayClusterResource).renderForValidation() as JsonObject;

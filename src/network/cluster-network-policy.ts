@@ -6,17 +6,23 @@ import { DnsOptions, NetworkOptions } from './options';
 import { PinnedPortPlan, pinnedPolicyPorts } from './pinned-ports';
 import { PortTarget } from './port';
 import { RAY_LABELS } from '../policy/kuberay-pods';
-import { keepRender, takeRender } from '../shared-render';
+import { copyJson, renderOnce } from '../shared-render';
 
 /** The NetworkPolicy L1, rendered once per synthesis. */
 class NetworkPolicyResource extends k8s.KubeNetworkPolicy {
-  /** Renders for the cluster's validation; the synthesis right after reuses it. */
-  public renderForValidation(): any {
-    return keepRender(this, () => super.toJson());
+  /** @param version the version of the Lazy inputs (declared connections) */
+  constructor(scope: Construct, id: string, props: k8s.KubeNetworkPolicyProps, private readonly version: () => number) {
+    super(scope, id, props);
   }
 
+  /** The rendered policy, kept (frozen) while nothing changes: validations share it. */
+  public renderForValidation(): any {
+    return renderOnce(this, () => super.toJson(), String(this.version()));
+  }
+
+  /** A fresh copy of the kept render. */
   public override toJson(): any {
-    return takeRender(this, () => super.toJson());
+    return copyJson(this.renderForValidation());
   }
 }
 
@@ -107,7 +113,7 @@ export class RayClusterNetworkPolicy extends Construct {
           ],
         }),
       },
-    });
+    }, () => props.connections.version);
 
     if (props.autoscaling) this.ensureHeadPolicy();
   }

@@ -48,6 +48,11 @@ export class ClusterConnections {
     return this.ingress.filter((c) => c.port.target === target);
   }
 
+  /** How many connections were declared (it only grows): a change marks the policies' render stale. */
+  public get version(): number {
+    return this.ingress.length + this.egress.length;
+  }
+
   /** Declared egress. */
   public get egressRules(): DeclaredConnection[] {
     return [...this.egress];
