@@ -17,7 +17,15 @@ const RENDERS = new WeakMap<ApiObject, { readonly json: unknown; readonly key: s
 function fingerprint(o: ApiObject, extra: string): string | undefined {
   const patches = (o as unknown as { patches?: unknown }).patches;
   if (!Array.isArray(patches)) return undefined;
-  return `${patches.length}:${extra}:${JSON.stringify(o.metadata.toJson())}`;
+  return `${patches.length}:${extra}:${metadataKey(o)}`;
+}
+
+/** The metadata's state, read from its fields (its `toJson()` resolves and sanitizes: far slower). */
+function metadataKey(o: ApiObject): string {
+  const m = o.metadata as unknown as Record<string, unknown>;
+  const fields = ['name', 'namespace', 'labels', 'annotations', 'finalizers', 'ownerReferences', '_additionalAttributes'];
+  if (!fields.every((f) => f in m)) return JSON.stringify(o.metadata.toJson());
+  return JSON.stringify(fields.map((f) => m[f]));
 }
 
 function deepFreeze<T>(value: T): T {
