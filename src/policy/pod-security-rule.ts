@@ -1,5 +1,4 @@
 import { buildRayPods, BuildRayPodsOptions, RayPod } from './kuberay-pods';
-import { obj, str } from './paths';
 import { evaluatePodSecurity, PssOptions } from './pod-security';
 import { JsonObject, Violation } from './types';
 
@@ -55,15 +54,6 @@ function toViolations(findings: ReturnType<typeof evaluatePodSecurity>, context:
   return out;
 }
 
-/** The kind of a manifest, or undefined. */
-export function kindOf(doc: JsonObject): string | undefined {
-  return str(doc.kind);
-}
-
-/** Metadata name of a manifest, or undefined. */
-export function nameOf(doc: JsonObject): string | undefined {
-  return str(obj(doc.metadata)?.name);
-}
 
 const FIXES: Record<string, string> = {
   allowPrivilegeEscalation: 'set securityContext.allowPrivilegeEscalation: false on the container',
