@@ -250,17 +250,17 @@ export class SecureTenantRayCluster extends Construct {
   private validateRendered(): string[] {
     const json = this.renderedManifest();
     // cdk8s validates again inside each chart's synthesis; the same render has the same verdict.
-    const np = this.networkPolicy.renderForValidation();
+    const np = this.networkPolicy.renderForValidation() as JsonObject;
     if (this.lastVerdict && this.lastVerdict.json === json && this.lastVerdict.np === np) return this.lastVerdict.errors;
-    const errors = this.judge(json);
+    const errors = this.judge(json, np);
     this.lastVerdict = { json, np, errors };
     return errors;
   }
 
-  private judge(json: JsonObject): string[] {
+  private judge(json: JsonObject, np: JsonObject): string[] {
     const result = checkDocument(json, { tenants: [this.tenant.toDefinition()], pssLevel: 'restricted', pssVersion: 'latest' });
     const violations: Violation[] = RULE_IDS.flatMap((r) => result.rules[r].violations);
-    violations.push(...this.checkNetworkPolicy(json));
+    violations.push(...this.checkNetworkPolicy(json, np));
     if (this.pinnedPorts) violations.push(...this.checkPinnedPorts(json, this.pinnedPorts));
     return violations.map(formatViolation);
   }
@@ -291,8 +291,7 @@ export class SecureTenantRayCluster extends Construct {
     return out;
   }
 
-  private checkNetworkPolicy(cluster: JsonObject): Violation[] {
-    const np = this.networkPolicy.renderForValidation() as JsonObject;
+  private checkNetworkPolicy(cluster: JsonObject, np: JsonObject): Violation[] {
     const spec = obj(np.spec) ?? {};
     const name = obj(cluster.metadata)?.name;
     const out: Violation[] = [];

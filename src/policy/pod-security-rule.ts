@@ -54,7 +54,6 @@ function toViolations(findings: ReturnType<typeof evaluatePodSecurity>, context:
   return out;
 }
 
-
 const FIXES: Record<string, string> = {
   allowPrivilegeEscalation: 'set securityContext.allowPrivilegeEscalation: false on the container',
   capabilities_restricted: 'set securityContext.capabilities.drop: [ALL] and add nothing but NET_BIND_SERVICE',

@@ -127,16 +127,12 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
   // user's to set (spec.autoscalerOptions.resources); the others are fixed by the operator and only
   // their limits are held against the tenant's maximum.
   if (bounds) {
-    const seen = new Set<string>();
     for (const pod of options.pods ?? buildRayPods(rayCluster)) {
       for (const injected of pod.injected) {
         const list = arr(obj(pod.pod.spec)?.[injected.list]);
         const container = list.map(obj).find((c) => c && c.name === injected.name);
-        if (!container || seen.has(injected.name + pod.groupPath)) continue;
-        seen.add(injected.name + pod.groupPath);
+        if (!container) continue;
         if (injected.name === 'autoscaler') {
-          if (seen.has('autoscaler')) continue;
-          seen.add('autoscaler');
           const userResources = obj(obj(spec.autoscalerOptions)?.resources);
           checkResources(userResources ?? obj(container.resources), 'spec.autoscalerOptions.resources',
             userResources ? 'the autoscaler sidecar' : 'the autoscaler sidecar (KubeRay\'s default resources; spec.autoscalerOptions.resources is unset)', bounds, true, out);
