@@ -152,8 +152,11 @@ project.addTask('test:consumer', {
 // API reference: typedoc + typedoc-plugin-markdown -> docs/API.md (committed; test/docs.test.ts
 // fails when it drifts from the source).
 project.addTask('docs', {
-  description: 'Regenerate docs/API.md from the TSDoc of the public API (typedoc.json)',
-  exec: 'typedoc --options typedoc.json',
+  description: 'Regenerate docs/API.md from the TSDoc of the public API (typedoc.json); hand-written docs/*.md stay',
+  steps: [
+    { exec: 'node -e "for (const p of [\'docs/API.md\', \'docs/cdk8s-secure-ray\']) require(\'fs\').rmSync(p, { recursive: true, force: true })"' },
+    { exec: 'typedoc --options typedoc.json' },
+  ],
 });
 
 project.package.addField('overrides', {

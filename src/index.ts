@@ -1,17 +1,44 @@
-export * from './tenant';
-export * from './volume';
-export * from './ray-group';
-export * from './autoscaling';
-export * from './network/options';
-export * from './network/peer';
-export * from './network/port';
-export * from './network/connections';
-export * from './network/pinned-ports';
-export * from './gitops';
-export * from './network/cluster-network-policy';
-export * from './secure-tenant-ray-cluster';
-export * from './namespace';
-export * from './admission';
-export * from './policy';
-export * as reach from './reach';
-export * from './plugin';
+/**
+ * cdk8s-secure-ray: the public API. Everything a user needs is exported here by name; every
+ * other module is internal and may change without notice.
+ *
+ * @module
+ */
+
+// Tenants.
+export { TenantProfile, TenantProfileProps, TenantTaint, TaintEffect, ContainerBounds, TenantToleration } from './tenant';
+export { PropsError } from './validation';
+
+// The RayCluster construct and its options.
+export { SecureTenantRayCluster, SecureTenantRayClusterProps } from './secure-tenant-ray-cluster';
+export { RayClusterConfig, DEFAULT_RAY_VERSION, RAY_UID, RAY_GID } from './cluster/config';
+export {
+  ResourceQuantity, ContainerResources, Protocol, ContainerPort, ContainerOptions, RayGroupOptions, HeadGroupOptions, WorkerGroupOptions,
+} from './ray-group';
+export { RayVolume, EmptyDirMedium, EmptyDirOptions, ConfigVolumeOptions, KeyToPath, PersistentVolumeClaimVolumeOptions, VolumeMount } from './volume';
+export { AutoscalingOptions, UpscalingMode, AutoscalerVersion } from './autoscaling';
+export { SYNC_WAVE_ANNOTATION, SyncWaves, ClusterSyncWaves } from './gitops';
+
+// Network isolation.
+export { NetworkOptions, DnsOptions, ApiServerEgress } from './network/options';
+export { NetworkMode, PinnedPortsOptions } from './network/pinned-ports';
+export { PinnedPortPlan } from './policy/pinned-ports';
+export { NetworkPeer } from './network/peer';
+export { RayPort, PortProtocol, PortTarget } from './network/port';
+export { ClusterConnections, DeclaredConnection } from './network/connections';
+export type { RayClusterNetworkPolicy } from './network/cluster-network-policy';
+
+// Guardrails: the tenant's namespace and the admission policy.
+export { TenantNamespace, TenantNamespaceProps, TenantQuota, TenantNamespaceSyncWaves, DEFAULT_POD_SECURITY_VERSION } from './namespace';
+export { TenantAdmissionPolicy, TenantAdmissionPolicyProps, KyvernoFailureAction, tenantAdmissionPolicyManifest } from './admission/kyverno-policy';
+export { kyvernoTestFile, KyvernoTestFileOptions, KyvernoTestCase, KyvernoResult } from './admission/kyverno-test';
+
+// The policy engine (shared by the constructs, the `secure-ray` CLI and the validation plugin).
+export {
+  checkManifests, checkDocument, documentFailed, RULE_IDS, CheckOptions, CheckReport, DocumentResult, RuleResult, RuleStatus,
+} from './policy/engine';
+export { RuleId, Violation, JsonObject, JsonValue } from './policy/types';
+export { TenantDefinition } from './policy/tenant-definition';
+export { PssLevel } from './policy/pod-security';
+export { formatViolation } from './policy/format';
+export { SecureRayValidation, SecureRayValidationProps, PluginValidationContext } from './plugin';

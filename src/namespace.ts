@@ -2,11 +2,15 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { SYNC_WAVE_ANNOTATION, SyncWaves } from './gitops';
-import { DnsOptions } from './network/options';
+import { INJECTED_RESOURCES } from './kuberay/constants';
+import { isDns1123Subdomain, isLabelKey } from './kubernetes/names';
+import { Quantity } from './kubernetes/quantity';
+import { DnsOptions, resolveDns } from './network/options';
 import { checkBudget, clusterBudget } from './policy/budget';
-import { Quantity } from './policy/quantity';
+import { dnsEgressRule } from './policy/network-policies';
 import { SecureTenantRayCluster } from './secure-tenant-ray-cluster';
-import { describe as describeValue, isDns1123Label, isLabelKey, isLabelValue, PropsError, requireQuantity, TenantProfile } from './tenant';
+import { TenantProfile } from './tenant';
+import { describe as describeValue, PropsError, requireQuantity } from './validation';
 
 /**
  * The Pod Security Standards version the namespace labels pin by default. Pinned (not `latest`)
@@ -14,29 +18,6 @@ import { describe as describeValue, isDns1123Label, isLabelKey, isLabelValue, Pr
  * it is the newest version the project's own `pod-security` rule implements.
  */
 export const DEFAULT_POD_SECURITY_VERSION = 'v1.37';
-
-/**
- * The smallest CPU and memory **requests** of the containers KubeRay v1.7.0 injects into tenant
- * pods by default: `wait-gcs-ready` (200m/256Mi, every worker pod); the autoscaler sidecar asks
- * 500m/512Mi by default.
- */
-export const KUBERAY_INJECTED_MIN_REQUESTS = {
-  /** The smallest CPU request. */
-  cpu: '200m',
-  /** The smallest memory request. */
-  memory: '256Mi',
-} as const;
-
-/**
- * The smallest requests when KubeRay's alpha features are used: the mTLS init container
- * `wait-for-tls-ip-san` (50m/64Mi) and the history-server collector sidecar (requests 50m/64Mi).
- */
-export const KUBERAY_ALPHA_INJECTED_MIN_REQUESTS = {
-  /** The smallest CPU request. */
-  cpu: '50m',
-  /** The smallest memory request. */
-  memory: '64Mi',
-} as const;
 
 /** A namespace-wide cap on what a tenant's pods may request and limit in total. */
 export interface TenantQuota {
@@ -116,6 +97,7 @@ export interface TenantNamespaceProps {
 }
 
 const PSS_VERSION = /^(latest|v1\.(0|[1-9][0-9]*))$/;
+const NETWORK_POLICY = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' } as const;
 
 /**
  * A tenant's namespace, ready before any of its RayClusters:
@@ -160,7 +142,7 @@ export class TenantNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantNamespaceProps) {
     super(scope, id);
-    if (props === null || typeof props !== 'object' || !(props.tenant instanceof TenantProfile)) {
+    if (props === null || typeof props !== 'object' || !TenantProfile.isTenantProfile(props.tenant)) {
       throw new PropsError(`TenantNamespace(${id}).tenant: expected a TenantProfile, got ${describeValue(props?.tenant)}`);
     }
     const tenant = props.tenant;
@@ -214,7 +196,9 @@ export class TenantNamespace extends Construct {
     }
 
     // LimitRange.
-    const floor = props.kubeRayAlphaFeatures ? KUBERAY_ALPHA_INJECTED_MIN_REQUESTS : KUBERAY_INJECTED_MIN_REQUESTS;
+    // The smallest requests of the containers KubeRay injects and the tenant cannot resize:
+    // wait-gcs-ready (200m/256Mi); with the alpha features, the mTLS init container and the collector (50m/64Mi).
+    const floor = props.kubeRayAlphaFeatures ? INJECTED_RESOURCES.tlsInit.requests : INJECTED_RESOURCES.waitGcsReady.requests;
     const b = tenant.bounds;
     const q = (v: string) => k8s.Quantity.fromString(v);
     this.limitRange = new k8s.KubeLimitRange(this, 'LimitRange', {
@@ -231,27 +215,16 @@ export class TenantNamespace extends Construct {
     });
 
     // Network: default deny, then DNS for every pod.
-    this.defaultDeny = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+    this.defaultDeny = new ApiObject(this, 'DefaultDeny', {
+      ...NETWORK_POLICY,
       metadata: objectMeta('default-deny'),
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
-    const dns = validateDns(where, props.dns ?? {});
-    this.dnsEgress = new k8s.KubeNetworkPolicy(this, 'DnsEgress', {
+    const dns = resolveDns(`${where}.dns`, props.dns);
+    this.dnsEgress = new ApiObject(this, 'DnsEgress', {
+      ...NETWORK_POLICY,
       metadata: objectMeta('allow-dns-egress'),
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [{
-          to: [{
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': dns.namespace } },
-            podSelector: { matchLabels: { ...dns.podLabels } },
-          }],
-          ports: [
-            { protocol: 'UDP', port: k8s.IntOrString.fromNumber(dns.port) },
-            { protocol: 'TCP', port: k8s.IntOrString.fromNumber(dns.port) },
-          ],
-        }],
-      },
+      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule(dns)] },
     });
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -272,7 +245,7 @@ export class TenantNamespace extends Construct {
    */
   private checkBudget(tenant: TenantProfile, quota: ApiObject): string[] {
     const clusters = this.node.root.node.findAll()
-      .filter((c): c is SecureTenantRayCluster => c instanceof SecureTenantRayCluster)
+      .filter(SecureTenantRayCluster.isSecureTenantRayCluster)
       .filter((c) => c.tenant.name === tenant.name && c.tenant.namespace === tenant.namespace);
     const hard = (ApiObject.of(quota).toJson() as { spec?: { hard?: Record<string, string | number> } }).spec?.hard ?? {};
     const budgets = clusters.map((c) => {
@@ -293,10 +266,6 @@ const BUDGETS = new WeakMap<object, ReturnType<typeof clusterBudget>>();
 
 function smaller(a: string, b: string): string {
   return Quantity.parse(a).lessOrEqual(Quantity.parse(b)) ? a : b;
-}
-
-function isDns1123Subdomain(v: unknown): v is string {
-  return typeof v === 'string' && v.length <= 253 && v.split('.').every(isDns1123Label);
 }
 
 function quotaHard(where: string, quota: TenantQuota): Record<string, k8s.Quantity> {
@@ -338,25 +307,4 @@ function quotaHard(where: string, quota: TenantQuota): Record<string, k8s.Quanti
     hard[`requests.${name}`] = k8s.Quantity.fromString(String(value));
   }
   return hard;
-}
-
-function validateDns(where: string, dns: DnsOptions): { namespace: string; podLabels: Record<string, string>; port: number } {
-  const namespace = dns.namespace ?? 'kube-system';
-  if (!isDns1123Label(namespace)) {
-    throw new PropsError(`${where}.dns.namespace: ${JSON.stringify(namespace)} is not a namespace name`);
-  }
-  const podLabels = dns.podLabels ?? { 'k8s-app': 'kube-dns' };
-  if (podLabels === null || typeof podLabels !== 'object' || Array.isArray(podLabels)) {
-    throw new PropsError(`${where}.dns.podLabels: expected a label map, got ${describeValue(podLabels)}`);
-  }
-  for (const [k, v] of Object.entries(podLabels)) {
-    if (!isLabelKey(k) || !isLabelValue(v)) {
-      throw new PropsError(`${where}.dns.podLabels: ${JSON.stringify(k)}: ${JSON.stringify(v)} is not a valid label`);
-    }
-  }
-  const port = dns.port ?? 53;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new PropsError(`${where}.dns.port: expected a port number 1-65535, got ${describeValue(port)}`);
-  }
-  return { namespace, podLabels, port };
 }

@@ -1,5 +1,7 @@
-import { Quantity, QuantityError } from './policy/quantity';
+import { isDns1123Label, isLabelKey, isLabelValue } from './kubernetes/names';
+import { Quantity } from './kubernetes/quantity';
 import { TenantDefinition } from './policy/tenant-definition';
+import { describe, PropsError, requireQuantity, requireString } from './validation';
 
 /** The effect of the taint that reserves a tenant's nodes. */
 export enum TaintEffect {
@@ -96,75 +98,7 @@ export interface TenantToleration {
   readonly effect: TaintEffect;
 }
 
-/** A validation error in construct props. Its message names the prop, the value and the fix. */
-export class PropsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PropsError';
-  }
-}
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-// A qualified label key: optional DNS-1123 subdomain prefix, '/', and a name of <= 63 characters.
-const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** True when `value` is a DNS-1123 label (the form of namespace and tenant names). */
-export function isDns1123Label(value: unknown): value is string {
-  return typeof value === 'string' && value.length <= 63 && DNS1123_LABEL.test(value);
-}
-
-/** True when `value` is a valid Kubernetes label value (empty, or <= 63 of [A-Za-z0-9-_.], alphanumeric at both ends). */
-export function isLabelValue(value: unknown): value is string {
-  return typeof value === 'string' && (value === '' || (value.length <= 63 && LABEL_NAME.test(value)));
-}
-
-/** True when `value` is a valid Kubernetes label key (`[prefix/]name`). */
-export function isLabelKey(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length === 0) return false;
-  const slash = value.lastIndexOf('/');
-  const prefix = slash >= 0 ? value.slice(0, slash) : undefined;
-  const name = slash >= 0 ? value.slice(slash + 1) : value;
-  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) return false;
-  return name.length > 0 && name.length <= 63 && LABEL_NAME.test(name);
-}
-
-/** Throws a {@link PropsError} naming `prop` unless `value` is a string that passes `test`. */
-export function requireString(prop: string, value: unknown, test: (v: string) => boolean, what: string): string {
-  if (typeof value !== 'string') {
-    throw new PropsError(`${prop}: expected ${what}, got ${describe(value)}`);
-  }
-  if (!test(value)) {
-    throw new PropsError(`${prop}: ${JSON.stringify(value)} is not ${what}`);
-  }
-  return value;
-}
-
-/** Parses a quantity prop; throws a {@link PropsError} naming the prop. Negative values are refused. */
-export function requireQuantity(prop: string, value: unknown): Quantity {
-  if (typeof value !== 'string' && typeof value !== 'number') {
-    throw new PropsError(`${prop}: expected a Kubernetes quantity such as '500m', '2' or '4Gi', got ${describe(value)}`);
-  }
-  let q: Quantity;
-  try {
-    q = Quantity.parse(value);
-  } catch (e) {
-    const why = e instanceof QuantityError ? e.message : String(e);
-    throw new PropsError(`${prop}: ${JSON.stringify(value)} is not a Kubernetes quantity (${why}); write e.g. '500m', '2' or '4Gi'`);
-  }
-  if (q.isNegative()) {
-    throw new PropsError(`${prop}: ${JSON.stringify(value)} is negative; resource quantities must be >= 0`);
-  }
-  return q;
-}
-
-/** A short description of a value of the wrong type, for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  return `${typeof value} ${typeof value === 'object' ? '' : String(value)}`.trim();
-}
+const TENANT_PROFILE = Symbol.for('cdk8s-secure-ray.TenantProfile');
 
 /**
  * A tenant as the platform team defines it, once. Tenants' clusters reference it, so a tenant never
@@ -174,6 +108,14 @@ export function describe(value: unknown): string {
  * the prop.
  */
 export class TenantProfile {
+  /**
+   * True when `x` is a TenantProfile, from this copy of the library or another one (an app may
+   * resolve two copies; `instanceof` would then say no).
+   */
+  public static isTenantProfile(x: unknown): x is TenantProfile {
+    return typeof x === 'object' && x !== null && TENANT_PROFILE in x;
+  }
+
   /** The tenant's name (a DNS-1123 label). */
   public readonly name: string;
   /** The namespace of the tenant's clusters. */
@@ -196,6 +138,7 @@ export class TenantProfile {
   public readonly defaultMemory: string;
 
   constructor(props: TenantProfileProps) {
+    Object.defineProperty(this, TENANT_PROFILE, { value: true });
     if (props === null || typeof props !== 'object') {
       throw new PropsError(`TenantProfile: expected props { name, bounds, ... }, got ${describe(props)}`);
     }

@@ -1,4 +1,5 @@
-import { isDns1123Label, PropsError, requireQuantity, requireString } from './tenant';
+import { isDns1123Label } from './kubernetes/names';
+import { PropsError, requireQuantity, requireString } from './validation';
 
 /** The storage medium of an emptyDir volume. */
 export enum EmptyDirMedium {
@@ -58,11 +59,21 @@ export interface PersistentVolumeClaimVolumeOptions {
   readonly readOnly?: boolean;
 }
 
+const RAY_VOLUME = Symbol.for('cdk8s-secure-ray.RayVolume');
+
 /**
  * A pod volume of a type the `restricted` Pod Security Standard allows. There is deliberately no
  * hostPath: a template that brings one is refused at synth.
  */
 export class RayVolume {
+  /**
+   * True when `x` is a RayVolume, from this copy of the library or another one (an app may
+   * resolve two copies; `instanceof` would then say no).
+   */
+  public static isRayVolume(x: unknown): x is RayVolume {
+    return typeof x === 'object' && x !== null && RAY_VOLUME in x;
+  }
+
   /** A scratch directory that lives as long as the pod (Ray's `/tmp/ray` logs, `/dev/shm`). */
   public static emptyDir(name: string, options: EmptyDirOptions = {}): RayVolume {
     return new RayVolume(name, 'emptyDir', {
@@ -91,6 +102,7 @@ export class RayVolume {
     public readonly name: string,
     private readonly type: string,
     private readonly source: Record<string, unknown>) {
+    Object.defineProperty(this, RAY_VOLUME, { value: true });
     requireString(`RayVolume.${type}(name)`, name, isDns1123Label, 'a DNS-1123 label');
     for (const k of ['name', 'secretName', 'claimName'] as const) {
       if (k in source) requireString(`RayVolume.${type}(${name}).${k}`, source[k], (v) => v.length > 0 && v.length <= 253, 'a non-empty object name');

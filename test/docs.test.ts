@@ -4,9 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 
 /**
- * docs/ is generated (`npm run docs`: typedoc + typedoc-plugin-markdown, typedoc.json; it holds
- * nothing else, since typedoc empties it first) and committed: docs/API.md is the whole API, except
- * that each namespace export (`reach`) gets its own page under docs/cdk8s-secure-ray/namespaces/.
+ * docs/API.md is generated (`npm run docs`: typedoc + typedoc-plugin-markdown, typedoc.json) and
+ * committed: it is the whole public API. Everything else in docs/ is hand-written
+ * ({@link HANDWRITTEN}); every other file there must be one typedoc generates.
  * This test regenerates it into a temporary directory and fails when a committed file differs or
  * typedoc reports an error.
  *
@@ -15,6 +15,8 @@ import * as path from 'path';
  * prints them, for work in progress).
  */
 const root = path.resolve(__dirname, '..');
+/** The hand-written maintainer documents in docs/ (typedoc leaves them alone). */
+const HANDWRITTEN = ['ARCHITECTURE.md'];
 const typedocBin = path.join(root, 'node_modules', 'typedoc', 'bin', 'typedoc');
 const available = fs.existsSync(typedocBin) && fs.existsSync(path.join(root, 'node_modules', 'typedoc-plugin-markdown'));
 if (!available) {
@@ -57,7 +59,7 @@ describeIf('docs/ (typedoc API reference)', () => {
 
   test('the committed docs/ is up to date (regenerate with `npm run docs`)', () => {
     const docs = path.join(root, 'docs');
-    expect(files(docs)).toEqual(files(out));
+    expect(files(docs).filter((f) => !HANDWRITTEN.includes(f))).toEqual(files(out));
     for (const f of files(out)) {
       // Equal objects with the file name, so a failure names the file and shows the differing lines.
       expect({ file: f, text: fs.readFileSync(path.join(docs, f), 'utf8') })

@@ -3,10 +3,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { buildExampleApp, synthesizeSafely, TENANTS } from '../src/main';
-import { checkManifests } from '../src/policy';
 import { assertHardened } from './support/assertions';
 import { loadCrdValidator } from './support/crd-schema';
 import { findObject, Manifest, ofKind, sharedPath } from './support/manifests';
+import { checkManifests } from '../src/policy/engine';
 
 function synthAll(): Record<string, Manifest[]> {
   const app = buildExampleApp(Testing.app());

@@ -2,7 +2,8 @@ import { App, Chart, Testing } from 'cdk8s';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { LimitRange, Namespace, ResourceQuota, ServiceAccount } from 'kubernetes-models/v1';
 import { DEFAULT_POD_SECURITY_VERSION, TenantNamespace, TenantNamespaceProps } from '../src/namespace';
-import { PropsError, TenantProfile } from '../src/tenant';
+import { TenantProfile } from '../src/tenant';
+import { PropsError } from '../src/validation';
 import { errorOf, findObject, Manifest } from './support/manifests';
 
 const bounds = { minCpu: '500m', maxCpu: '4', minMemory: '512Mi', maxMemory: '8Gi' };

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
-import { checkManifests } from '../src/policy';
+import { checkManifests } from '../src/policy/engine';
 
 /**
  * Every ```ts block of README.md is compiled with --strict against the library and then run: the

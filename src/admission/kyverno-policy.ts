@@ -1,9 +1,11 @@
 import { createHash } from 'crypto';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ApiServerEgress, DnsOptions } from '../network/options';
-import { RAY_LABELS } from '../policy/kuberay-pods';
-import { PropsError, TenantProfile } from '../tenant';
+import { INJECTED_RESOURCES, RAY_LABELS } from '../kuberay/constants';
+import { ApiServerEgress, DnsOptions, resolveApiServer, resolveDns } from '../network/options';
+import { dnsEgressRule } from '../policy/network-policies';
+import { TenantProfile } from '../tenant';
+import { PropsError } from '../validation';
 
 /** Kyverno's failure action of a validate rule. */
 export enum KyvernoFailureAction {
@@ -73,9 +75,9 @@ export function tenantRuleNames(tenant: string): {
 
 const RAYCLUSTER_KIND = 'ray.io/v1/RayCluster';
 /** KubeRay's default autoscaler resources (used when `spec.autoscalerOptions.resources` is unset). */
-const AUTOSCALER_DEFAULT_RESOURCES = { limits: { cpu: '500m', memory: '512Mi' }, requests: { cpu: '500m', memory: '512Mi' } };
+const AUTOSCALER_DEFAULT_RESOURCES = INJECTED_RESOURCES.autoscaler;
 /** The fixed limits of KubeRay's `wait-gcs-ready` init container (every worker pod). */
-const WAIT_GCS_READY_LIMITS = { cpu: '200m', memory: '256Mi' };
+const WAIT_GCS_READY_LIMITS = INJECTED_RESOURCES.waitGcsReady.limits;
 const SECCOMP_ALLOWED = ['RuntimeDefault', 'Localhost'];
 
 /** The container lists of the head and of every worker group, as Kyverno `foreach` lists. */
@@ -154,7 +156,7 @@ function validateTenants(props: TenantAdmissionPolicyProps): TenantProfile[] {
   }
   const seen = new Set<string>();
   props.tenants.forEach((t, i) => {
-    if (!(t instanceof TenantProfile)) throw new PropsError(`TenantAdmissionPolicy.tenants[${i}]: expected a TenantProfile`);
+    if (!TenantProfile.isTenantProfile(t)) throw new PropsError(`TenantAdmissionPolicy.tenants[${i}]: expected a TenantProfile`);
     if (seen.has(t.name)) throw new PropsError(`TenantAdmissionPolicy.tenants[${i}]: tenant "${t.name}" is listed twice`);
     seen.add(t.name);
   });
@@ -314,24 +316,14 @@ function autoscalerRule(failureAction: KyvernoFailureAction, match: Json): Json 
 }
 
 function networkPolicyRules(names: string[], props: TenantAdmissionPolicyProps, match: Json): Json[] {
-  const dns = props.dns ?? {};
-  const dnsPort = dns.port ?? 53;
+  const dns = resolveDns('TenantAdmissionPolicy.dns', props.dns);
   const self = { podSelector: { matchLabels: { [RAY_LABELS.cluster]: '{{ request.object.metadata.name }}' } } };
-  const egress: Json[] = [
-    { to: [self] },
-    {
-      to: [{
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': dns.namespace ?? 'kube-system' } },
-        podSelector: { matchLabels: { ...(dns.podLabels ?? { 'k8s-app': 'kube-dns' }) } },
-      }],
-      ports: [{ protocol: 'UDP', port: dnsPort }, { protocol: 'TCP', port: dnsPort }],
-    },
-  ];
+  const egress: Json[] = [{ to: [self] }, dnsEgressRule(dns)];
   const data = (extra: Json[]) => ({
     metadata: { labels: { tenant: '{{ request.object.metadata.labels.tenant }}' } },
     spec: { podSelector: self.podSelector, policyTypes: ['Ingress', 'Egress'], ingress: [{ from: [self] }], egress: [...egress, ...extra] },
   });
-  const api = props.apiServer;
+  const api = resolveApiServer('TenantAdmissionPolicy.apiServer', props.apiServer);
   const rule = (name: string, autoscaling: boolean, extra: Json[]) => ({
     name,
     match,
@@ -353,7 +345,7 @@ function networkPolicyRules(names: string[], props: TenantAdmissionPolicyProps, 
   if (!api) return [rule(ADMISSION_RULES.networkPolicy, false, [])];
   return [
     rule(ADMISSION_RULES.networkPolicy, false, []),
-    rule(`${ADMISSION_RULES.networkPolicy}-autoscaler`, true, [{ to: [{ ipBlock: { cidr: api.cidr } }], ports: [{ protocol: 'TCP', port: api.port ?? 6443 }] }]),
+    rule(`${ADMISSION_RULES.networkPolicy}-autoscaler`, true, [{ to: [{ ipBlock: { cidr: api.cidr } }], ports: [{ protocol: 'TCP', port: api.port }] }]),
   ];
 }
 

@@ -3,8 +3,8 @@
  *
  * @module
  */
+import { parseIp } from '../kubernetes/cidr';
 import { PssLevel, SUPPORTED_PSS_VERSIONS, isSupportedPssVersion } from '../policy/pod-security';
-import { parseIp } from '../reach/cidr';
 import { ExternalPeer, Probe, Protocol } from '../reach/evaluate';
 
 /** A command-line mistake: the CLI prints the message on one line and exits 2. */

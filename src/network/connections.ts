@@ -1,6 +1,7 @@
 import { NetworkPeer } from './peer';
 import { PortTarget, RayPort } from './port';
-import { PropsError } from '../tenant';
+import { DeclaredRule } from '../policy/network-policies';
+import { PropsError } from '../validation';
 
 /** One declared connection. */
 export interface DeclaredConnection {
@@ -48,22 +49,28 @@ export class ClusterConnections {
     return this.ingress.filter((c) => c.port.target === target);
   }
 
+  /** Declared egress. */
+  public get egressRules(): DeclaredConnection[] {
+    return [...this.egress];
+  }
+
   /** How many connections were declared (it only grows): a change marks the policies' render stale. */
   public get version(): number {
     return this.ingress.length + this.egress.length;
   }
 
-  /** Declared egress. */
-  public get egressRules(): DeclaredConnection[] {
-    return [...this.egress];
+  /** @internal the declared connections as NetworkPolicy rules */
+  public _rules(): { readonly ingress: DeclaredRule[]; readonly headIngress: DeclaredRule[]; readonly egress: DeclaredRule[] } {
+    const rules = (list: DeclaredConnection[]): DeclaredRule[] => list.map((c) => ({ peers: c.peer._render(), ports: [c.port._render()] }));
+    return { ingress: rules(this.ingressTo(PortTarget.ALL_PODS)), headIngress: rules(this.ingressTo(PortTarget.HEAD)), egress: rules(this.egress) };
   }
 }
 
 function checked(method: string, peer: NetworkPeer, ports: RayPort[]): DeclaredConnection[] {
-  if (!(peer instanceof NetworkPeer)) throw new PropsError(`connections.${method}: expected a NetworkPeer (NetworkPeer.namespace/pods/ipBlock)`);
+  if (!NetworkPeer.isNetworkPeer(peer)) throw new PropsError(`connections.${method}: expected a NetworkPeer (NetworkPeer.namespace/pods/ipBlock)`);
   if (ports.length === 0) throw new PropsError(`connections.${method}(${peer.description}): name at least one RayPort; there is no "all ports"`);
   for (const p of ports) {
-    if (!(p instanceof RayPort)) throw new PropsError(`connections.${method}(${peer.description}): expected RayPort values (RayPort.DASHBOARD, RayPort.tcp(443), ...)`);
+    if (!RayPort.isRayPort(p)) throw new PropsError(`connections.${method}(${peer.description}): expected RayPort values (RayPort.DASHBOARD, RayPort.tcp(443), ...)`);
   }
   return ports.map((port) => ({ peer, port }));
 }

@@ -1,6 +1,8 @@
-import { isCidr } from './peer';
-import { NetworkMode, PinnedPortsOptions } from './pinned-ports';
-import { describe, isDns1123Label, isLabelKey, isLabelValue, PropsError } from '../tenant';
+import { NetworkMode, PinnedPortsOptions, planPinnedPorts } from './pinned-ports';
+import { isDns1123Label } from '../kubernetes/names';
+import { ApiServerTarget, DEFAULT_API_SERVER_PORT, DEFAULT_DNS, DnsTarget } from '../policy/network-policies';
+import { PinnedPortPlan } from '../policy/pinned-ports';
+import { checkSelector, describe, enumValue, optionalPort, PropsError, requireCidr, requireString } from '../validation';
 
 /** Where cluster DNS runs, for the DNS egress rule. */
 export interface DnsOptions {
@@ -10,7 +12,7 @@ export interface DnsOptions {
    */
   readonly namespace?: string;
   /**
-   * Labels of the DNS pods.
+   * Labels of the DNS pods (a non-empty map: an empty one would select every pod of the namespace).
    * @default { 'k8s-app': 'kube-dns' } (CoreDNS and kube-dns both use it)
    */
   readonly podLabels?: Record<string, string>;
@@ -63,34 +65,49 @@ export interface NetworkOptions {
   readonly pinnedPorts?: PinnedPortsOptions;
 }
 
-/** Throws a PropsError naming the prop for any malformed network option (JavaScript callers included). */
-export function validateNetworkOptions(prop: string, network: NetworkOptions | undefined): void {
-  if (network === undefined) return;
-  if (network === null || typeof network !== 'object' || Array.isArray(network)) {
+/** Network options, checked and with their defaults applied (an immutable copy of the props). */
+export interface ResolvedNetwork {
+  /** DNS egress. */
+  readonly dns: DnsTarget;
+  /** API-server egress. */
+  readonly apiServer?: ApiServerTarget;
+  /** The mode. */
+  readonly mode: NetworkMode;
+  /** The pinned ports, in pinned-ports mode. */
+  readonly pinnedPorts?: PinnedPortPlan;
+}
+
+/** Checks DNS options (every construct that renders a DNS rule uses this) and applies the defaults. */
+export function resolveDns(prop: string, dns: DnsOptions | undefined): DnsTarget {
+  if (dns === undefined) return DEFAULT_DNS;
+  if (dns === null || typeof dns !== 'object' || Array.isArray(dns)) {
+    throw new PropsError(`${prop}: expected { namespace?, podLabels?, port? }, got ${describe(dns)}`);
+  }
+  const namespace = dns.namespace === undefined ? DEFAULT_DNS.namespace
+    : requireString(`${prop}.namespace`, dns.namespace, isDns1123Label, 'a namespace name');
+  const podLabels = dns.podLabels === undefined ? DEFAULT_DNS.podLabels : checkSelector(`${prop}.podLabels`, dns.podLabels);
+  const port = optionalPort(`${prop}.port`, dns.port, DEFAULT_DNS.port);
+  return Object.freeze({ namespace, podLabels: Object.freeze({ ...podLabels }), port });
+}
+
+/** Checks API-server egress options and applies the default port. */
+export function resolveApiServer(prop: string, api: ApiServerEgress | undefined): ApiServerTarget | undefined {
+  if (api === undefined) return undefined;
+  if (api === null || typeof api !== 'object' || Array.isArray(api)) throw new PropsError(`${prop}: expected { cidr, port? }, got ${describe(api)}`);
+  const cidr = requireCidr(`${prop}.cidr`, api.cidr);
+  return Object.freeze({ cidr, port: optionalPort(`${prop}.port`, api.port, DEFAULT_API_SERVER_PORT) });
+}
+
+/** Checks the network options of a cluster once, at construction, and applies their defaults. */
+export function resolveNetworkOptions(prop: string, network: NetworkOptions | undefined): ResolvedNetwork {
+  if (network !== undefined && (network === null || typeof network !== 'object' || Array.isArray(network))) {
     throw new PropsError(`${prop}: expected { dns?, apiServer?, mode?, pinnedPorts? }, got ${describe(network)}`);
   }
-  const port = (p: string, v: unknown) => {
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65535)) {
-      throw new PropsError(`${p}: expected a port number 1-65535, got ${describe(v)}`);
-    }
-  };
-  const api = network.apiServer;
-  if (api !== undefined) {
-    if (api === null || typeof api !== 'object') throw new PropsError(`${prop}.apiServer: expected { cidr, port? }, got ${describe(api)}`);
-    if (!isCidr(api.cidr)) throw new PropsError(`${prop}.apiServer.cidr: ${JSON.stringify(api.cidr)} is not a CIDR such as 172.18.0.2/32`);
-    port(`${prop}.apiServer.port`, api.port);
-  }
-  const dns = network.dns;
-  if (dns !== undefined) {
-    if (dns === null || typeof dns !== 'object') throw new PropsError(`${prop}.dns: expected { namespace?, podLabels?, port? }, got ${describe(dns)}`);
-    if (dns.namespace !== undefined && !isDns1123Label(dns.namespace)) throw new PropsError(`${prop}.dns.namespace: ${JSON.stringify(dns.namespace)} is not a namespace name`);
-    port(`${prop}.dns.port`, dns.port);
-    if (dns.podLabels !== undefined) {
-      const labels = dns.podLabels;
-      if (labels === null || typeof labels !== 'object' || Object.keys(labels).length === 0
-        || Object.entries(labels).some(([k, v]) => !isLabelKey(k) || !isLabelValue(v))) {
-        throw new PropsError(`${prop}.dns.podLabels: expected a non-empty map of valid labels, got ${JSON.stringify(labels)}`);
-      }
-    }
-  }
+  const mode = enumValue(`${prop}.mode`, network?.mode, NetworkMode as unknown as Record<string, NetworkMode>) ?? NetworkMode.ALL_PORTS;
+  return Object.freeze({
+    dns: resolveDns(`${prop}.dns`, network?.dns),
+    apiServer: resolveApiServer(`${prop}.apiServer`, network?.apiServer),
+    mode,
+    pinnedPorts: mode === NetworkMode.PINNED_PORTS ? planPinnedPorts(`${prop}.pinnedPorts`, network?.pinnedPorts) : undefined,
+  });
 }

@@ -1,14 +1,25 @@
-import { k8s } from 'cdk8s-plus-27';
-import { isDns1123Label, isLabelKey, isLabelValue, PropsError } from '../tenant';
+import { JsonMap } from '../kubernetes/json';
+import { isDns1123Label } from '../kubernetes/names';
+import { checkSelector, PropsError, requireCidr, requireString } from '../validation';
+
+const NETWORK_PEER = Symbol.for('cdk8s-secure-ray.NetworkPeer');
 
 /**
  * Who may connect to a cluster, or whom it may reach: pods by labels, namespaces, or IP blocks.
  * Peers are always explicit: there is no "anyone".
  */
 export class NetworkPeer {
+  /**
+   * True when `x` is a NetworkPeer, from this copy of the library or another one (an app may
+   * resolve two copies; `instanceof` would then say no).
+   */
+  public static isNetworkPeer(x: unknown): x is NetworkPeer {
+    return typeof x === 'object' && x !== null && NETWORK_PEER in x;
+  }
+
   /** Every pod in the named namespace (by its `kubernetes.io/metadata.name` label). */
   public static namespace(name: string): NetworkPeer {
-    if (!isDns1123Label(name)) throw new PropsError(`NetworkPeer.namespace: ${JSON.stringify(name)} is not a namespace name`);
+    requireString('NetworkPeer.namespace', name, isDns1123Label, 'a namespace name');
     return new NetworkPeer(`namespace ${name}`, [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }]);
   }
 
@@ -17,50 +28,32 @@ export class NetworkPeer {
    * RayJob submitter in the tenant's namespace reaches the dashboard/Jobs API.
    */
   public static pods(labels: Record<string, string>, options: { readonly namespace?: string } = {}): NetworkPeer {
-    checkSelector('NetworkPeer.pods', labels);
-    if (options.namespace !== undefined && !isDns1123Label(options.namespace)) {
-      throw new PropsError(`NetworkPeer.pods: namespace ${JSON.stringify(options.namespace)} is not a namespace name`);
-    }
-    const podSelector = { matchLabels: { ...labels } };
-    const describe = `pods ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}${options.namespace ? ` in ${options.namespace}` : ''}`;
+    const selected = checkSelector('NetworkPeer.pods', labels);
+    if (options === null || typeof options !== 'object') throw new PropsError('NetworkPeer.pods: options must be { namespace? }');
+    if (options.namespace !== undefined) requireString('NetworkPeer.pods: namespace', options.namespace, isDns1123Label, 'a namespace name');
+    const podSelector = { matchLabels: selected };
+    const describe = `pods ${Object.entries(selected).map(([k, v]) => `${k}=${v}`).join(',')}${options.namespace ? ` in ${options.namespace}` : ''}`;
     return new NetworkPeer(describe, [options.namespace === undefined ? { podSelector }
       : { podSelector, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': options.namespace } } }]);
   }
 
   /** An IPv4 or IPv6 CIDR (e.g. an object store or an external Redis), optionally with exceptions. */
   public static ipBlock(cidr: string, except: string[] = []): NetworkPeer {
-    for (const c of [cidr, ...except]) {
-      if (!isCidr(c)) throw new PropsError(`NetworkPeer.ipBlock: ${JSON.stringify(c)} is not a CIDR such as 10.0.0.0/16`);
-    }
+    requireCidr('NetworkPeer.ipBlock', cidr);
+    if (!Array.isArray(except)) throw new PropsError('NetworkPeer.ipBlock: except must be an array of CIDRs');
+    except.forEach((c, i) => requireCidr(`NetworkPeer.ipBlock: except[${i}]`, c));
     return new NetworkPeer(`ipBlock ${cidr}`, [{ ipBlock: { cidr, ...(except.length > 0 ? { except: [...except] } : {}) } }]);
   }
 
   private constructor(
     /** A short description, for docs and errors. */
     public readonly description: string,
-    private readonly peers: k8s.NetworkPolicyPeer[]) {}
+    private readonly peers: JsonMap[]) {
+    Object.defineProperty(this, NETWORK_PEER, { value: true });
+  }
 
-  /** @internal the NetworkPolicy peers */
-  public _render(): k8s.NetworkPolicyPeer[] {
+  /** @internal the NetworkPolicy peers, as plain JSON */
+  public _render(): JsonMap[] {
     return this.peers.map((p) => JSON.parse(JSON.stringify(p)));
   }
-}
-
-function checkSelector(prop: string, labels: Record<string, string>): void {
-  if (labels === null || typeof labels !== 'object' || Object.keys(labels).length === 0) {
-    throw new PropsError(`${prop}: expected a non-empty map of labels`);
-  }
-  for (const [k, v] of Object.entries(labels)) {
-    if (!isLabelKey(k) || !isLabelValue(v)) throw new PropsError(`${prop}: ${JSON.stringify(k)}=${JSON.stringify(v)} is not a valid label`);
-  }
-}
-
-/** True for an IPv4 (`a.b.c.d/n`) or IPv6 (`x::y/n`) CIDR. */
-export function isCidr(value: string): boolean {
-  if (typeof value !== 'string') return false;
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(value);
-  if (!m) return false;
-  const bits = Number(m[2]);
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(m[1])) return bits <= 32 && m[1].split('.').every((o) => Number(o) <= 255);
-  return m[1].includes(':') && /^[0-9a-fA-F:]+$/.test(m[1]) && bits <= 128;
 }

@@ -1,4 +1,6 @@
-import { PropsError } from '../tenant';
+import { RAY_PORTS } from '../kuberay/constants';
+import { PolicyPort } from '../policy/pinned-ports';
+import { PropsError, requirePort } from '../validation';
 
 /** Transport protocol of a {@link RayPort}. */
 export enum PortProtocol {
@@ -16,40 +18,50 @@ export enum PortTarget {
   ALL_PODS = 'all',
 }
 
+const RAY_PORT = Symbol.for('cdk8s-secure-ray.RayPort');
+
 /**
  * A port (or port range) of a Ray cluster, with where it listens. The well-known ones keep their
  * real names: 6379 is Ray's GCS (not Redis), 10001 is the Ray Client server (not the workers).
  */
 export class RayPort {
   /** GCS server, on the head (6379). Clients outside the cluster never need it. */
-  public static readonly GCS = new RayPort('gcs', 6379, undefined, PortProtocol.TCP, PortTarget.HEAD);
+  public static readonly GCS = new RayPort('gcs', RAY_PORTS.gcs, undefined, PortProtocol.TCP, PortTarget.HEAD);
   /** Dashboard and Jobs API, on the head (8265): `ray job submit`, RayJob submitters. */
-  public static readonly DASHBOARD = new RayPort('dashboard', 8265, undefined, PortProtocol.TCP, PortTarget.HEAD);
+  public static readonly DASHBOARD = new RayPort('dashboard', RAY_PORTS.dashboard, undefined, PortProtocol.TCP, PortTarget.HEAD);
   /** Ray Client server, on the head (10001): `ray.init("ray://...")`. */
-  public static readonly CLIENT = new RayPort('client', 10001, undefined, PortProtocol.TCP, PortTarget.HEAD);
+  public static readonly CLIENT = new RayPort('client', RAY_PORTS.client, undefined, PortProtocol.TCP, PortTarget.HEAD);
   /** Ray Serve HTTP proxy (8000), on every pod. */
-  public static readonly SERVE = new RayPort('serve', 8000, undefined, PortProtocol.TCP, PortTarget.ALL_PODS);
+  public static readonly SERVE = new RayPort('serve', RAY_PORTS.serve, undefined, PortProtocol.TCP, PortTarget.ALL_PODS);
   /** Prometheus metrics export (8080; KubeRay pins it), on every pod. */
-  public static readonly METRICS = new RayPort('metrics', 8080, undefined, PortProtocol.TCP, PortTarget.ALL_PODS);
+  public static readonly METRICS = new RayPort('metrics', RAY_PORTS.metrics, undefined, PortProtocol.TCP, PortTarget.ALL_PODS);
   /** Autoscaler metrics (44217), on the head. */
   public static readonly AUTOSCALER_METRICS = new RayPort('autoscaler-metrics', 44217, undefined, PortProtocol.TCP, PortTarget.HEAD);
   /** Dashboard metrics (44227), on the head. */
   public static readonly DASHBOARD_METRICS = new RayPort('dashboard-metrics', 44227, undefined, PortProtocol.TCP, PortTarget.HEAD);
 
+  /**
+   * True when `x` is a RayPort, from this copy of the library or another one (an app may resolve
+   * two copies; `instanceof` would then say no).
+   */
+  public static isRayPort(x: unknown): x is RayPort {
+    return typeof x === 'object' && x !== null && RAY_PORT in x;
+  }
+
   /** Any TCP port on the given pods (egress: the remote port). */
   public static tcp(port: number, target: PortTarget = PortTarget.ALL_PODS): RayPort {
-    return new RayPort(`tcp-${port}`, checkPort(port), undefined, PortProtocol.TCP, target);
+    return new RayPort(`tcp-${port}`, checkPort(port), undefined, PortProtocol.TCP, checkTarget(target));
   }
 
   /** Any UDP port. */
   public static udp(port: number, target: PortTarget = PortTarget.ALL_PODS): RayPort {
-    return new RayPort(`udp-${port}`, checkPort(port), undefined, PortProtocol.UDP, target);
+    return new RayPort(`udp-${port}`, checkPort(port), undefined, PortProtocol.UDP, checkTarget(target));
   }
 
   /** A TCP port range, inclusive. */
   public static tcpRange(from: number, to: number, target: PortTarget = PortTarget.ALL_PODS): RayPort {
     if (checkPort(to) < checkPort(from)) throw new PropsError(`RayPort.tcpRange: ${to} is below ${from}`);
-    return new RayPort(`tcp-${from}-${to}`, from, to, PortProtocol.TCP, target);
+    return new RayPort(`tcp-${from}-${to}`, from, to, PortProtocol.TCP, checkTarget(target));
   }
 
   private constructor(
@@ -62,17 +74,23 @@ export class RayPort {
     /** The protocol. */
     public readonly protocol: PortProtocol,
     /** Where in the cluster it listens (for ingress). */
-    public readonly target: PortTarget) {}
+    public readonly target: PortTarget) {
+    Object.defineProperty(this, RAY_PORT, { value: true });
+  }
 
   /** @internal the NetworkPolicy port */
-  public _render(): { protocol: string; port: number; endPort?: number } {
+  public _render(): PolicyPort {
     return { protocol: this.protocol, port: this.port, ...(this.endPort !== undefined ? { endPort: this.endPort } : {}) };
   }
 }
 
 function checkPort(port: number): number {
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new PropsError(`RayPort: ${JSON.stringify(port)} is not a port number 1-65535`);
+  return requirePort('RayPort', port);
+}
+
+function checkTarget(target: PortTarget): PortTarget {
+  if (!(Object.values(PortTarget) as unknown[]).includes(target)) {
+    throw new PropsError(`RayPort: target ${JSON.stringify(target)} is not one of ${Object.values(PortTarget).join(', ')}`);
   }
-  return port;
+  return target;
 }

@@ -1,7 +1,7 @@
-import { buildRayPods } from './kuberay-pods';
-import { arr, obj, str } from './paths';
-import { Quantity } from './quantity';
+import { buildRayPods } from '../kuberay';
 import { JsonObject } from './types';
+import { asArray, asObject, asString } from '../kubernetes/json';
+import { Quantity } from '../kubernetes/quantity';
 
 /** A resource total: requests and limits per resource name (`cpu`, `memory`, `nvidia.com/gpu`, ...), and pods. */
 export interface ResourceTotals {
@@ -32,7 +32,7 @@ function addTo(map: Map<string, Quantity>, name: string, q: Quantity, times: num
 /** The values of a `requests`/`limits` map as exact quantities (invalid values are skipped; other rules report them). */
 function quantities(map: unknown): Map<string, Quantity> {
   const out = new Map<string, Quantity>();
-  for (const [k, v] of Object.entries(obj(map) ?? {})) {
+  for (const [k, v] of Object.entries(asObject(map) ?? {})) {
     const q = Quantity.tryParse(v);
     if (q && !q.isNegative()) out.set(k, q);
   }
@@ -56,15 +56,15 @@ export function podResources(podSpec: JsonObject): {
     const sum = new Map<string, Quantity>();
     const initMax = new Map<string, Quantity>();
     const read = (c: JsonObject) => {
-      const r = obj(c.resources);
+      const r = asObject(c.resources);
       const limits = quantities(r?.limits);
       if (kind === 'limits') return limits;
       const requests = quantities(r?.requests);
       for (const [k, v] of limits) if (!requests.has(k)) requests.set(k, v);
       return requests;
     };
-    for (const c of arr(podSpec.containers).map(obj)) if (c) for (const [k, v] of read(c)) addTo(sum, k, v, 1);
-    for (const c of arr(podSpec.initContainers).map(obj)) {
+    for (const c of asArray(podSpec.containers).map(asObject)) if (c) for (const [k, v] of read(c)) addTo(sum, k, v, 1);
+    for (const c of asArray(podSpec.initContainers).map(asObject)) {
       if (!c) continue;
       const values = read(c);
       if (c.restartPolicy === 'Always') {
@@ -91,13 +91,13 @@ export function clusterBudget(rayCluster: JsonObject): ClusterBudget {
   const totals = emptyTotals();
   for (const pod of buildRayPods(rayCluster)) {
     const count = pod.nodeType === 'head' ? 1 : pod.replicas.max * Math.max(1, pod.replicas.numOfHosts);
-    const r = podResources(obj(pod.pod.spec) ?? {});
+    const r = podResources(asObject(pod.pod.spec) ?? {});
     for (const [k, v] of r.requests) addTo(totals.requests, k, v, count);
     for (const [k, v] of r.limits) addTo(totals.limits, k, v, count);
     totals.pods += count;
   }
-  const metadata = obj(rayCluster.metadata);
-  return { cluster: `${str(metadata?.namespace) ?? ''}/${str(metadata?.name) ?? ''}`, totals };
+  const metadata = asObject(rayCluster.metadata);
+  return { cluster: `${asString(metadata?.namespace) ?? ''}/${asString(metadata?.name) ?? ''}`, totals };
 }
 
 /** The `hard` keys of a ResourceQuota this check understands, and how to read them from totals. */

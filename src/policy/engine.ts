@@ -1,14 +1,11 @@
-import { buildRayPods } from './kuberay-pods';
-import { checkNetworkPolicyInputs } from './network-rule';
-import { obj, str } from './paths';
 import { PssLevel } from './pod-security';
-import { checkPodSecurityOfPod, checkPodSecurityOfRayCluster } from './pod-security-rule';
+import { documentKind, RULES, ruleContext } from './rules';
 import { TenantDefinition } from './tenant-definition';
-import { checkTenantIsolation } from './tenant-isolation';
-import { JsonObject, RuleId, Violation } from './types';
+import { RuleId, Violation } from './types';
+import { asObject, asString } from '../kubernetes/json';
 
 /** The rules, in report order. */
-export const RULE_IDS: readonly RuleId[] = ['enforce-tenant-isolation', 'generate-network-policies', 'pod-security'];
+export const RULE_IDS: readonly RuleId[] = RULES.map((r) => r.id);
 
 /** A rule's verdict on one document. */
 export type RuleStatus = 'pass' | 'fail' | 'skip';
@@ -69,16 +66,6 @@ function result(violations: Violation[]): RuleResult {
   return violations.length === 0 ? PASS : { status: 'fail', violations };
 }
 
-/** True when `doc` is a KubeRay RayCluster (ray.io, any version). */
-export function isRayCluster(doc: JsonObject): boolean {
-  return doc.kind === 'RayCluster' && typeof doc.apiVersion === 'string' && doc.apiVersion.startsWith('ray.io/');
-}
-
-/** True when `doc` is a core v1 Pod. */
-export function isPod(doc: JsonObject): boolean {
-  return doc.kind === 'Pod' && doc.apiVersion === 'v1';
-}
-
 function tenantMap(tenants: CheckOptions['tenants']): ReadonlyMap<string, TenantDefinition> | undefined {
   if (tenants === undefined) return undefined;
   if (tenants instanceof Map) return tenants;
@@ -86,8 +73,9 @@ function tenantMap(tenants: CheckOptions['tenants']): ReadonlyMap<string, Tenant
 }
 
 /**
- * Judges one manifest with every rule. RayClusters get all three rules; Pods get `pod-security`
- * (the tenant rules `skip`); other kinds skip every rule. Never throws on malformed documents.
+ * Judges one manifest with every rule of the registry (`rules.ts`) that applies to its kind:
+ * RayClusters get all three rules; Pods get `pod-security` (the tenant rules `skip`); other kinds
+ * skip every rule. Never throws on malformed documents.
  */
 export function checkDocument(doc: unknown, options: CheckOptions = {}, where: { source?: string; index?: number } = {}): DocumentResult {
   return checkWith(doc, options, tenantMap(options.tenants), where);
@@ -95,35 +83,22 @@ export function checkDocument(doc: unknown, options: CheckOptions = {}, where: {
 
 function checkWith(doc: unknown, options: CheckOptions, tenants: ReadonlyMap<string, TenantDefinition> | undefined,
   where: { source?: string; index?: number }): DocumentResult {
-  const d = obj(doc) ?? {};
-  const metadata = obj(d.metadata);
-  const base = {
+  const d = asObject(doc) ?? {};
+  const metadata = asObject(d.metadata);
+  const kind = documentKind(d);
+  const ctx = kind === undefined ? undefined : ruleContext(d, kind, {
+    pssLevel: options.pssLevel, pssVersion: options.pssVersion, initContainerInjection: options.initContainerInjection, tenants,
+  });
+  const rules = {} as Record<RuleId, RuleResult>;
+  for (const rule of RULES) rules[rule.id] = ctx && rule.kinds.includes(ctx.kind) ? result(rule.check(ctx)) : SKIP;
+  return {
     ...(where.source !== undefined ? { source: where.source } : {}),
     ...(where.index !== undefined ? { index: where.index } : {}),
-    kind: str(d.kind) ?? '',
-    name: str(metadata?.name) ?? '',
-    namespace: str(metadata?.namespace) ?? '',
+    kind: asString(d.kind) ?? '',
+    name: asString(metadata?.name) ?? '',
+    namespace: asString(metadata?.namespace) ?? '',
+    rules,
   };
-  const pss = { level: options.pssLevel, version: options.pssVersion, initContainerInjection: options.initContainerInjection };
-  if (isRayCluster(d)) {
-    // Both pod rules judge the same pods: build them once.
-    const pods = buildRayPods(d, pss);
-    return {
-      ...base,
-      rules: {
-        'enforce-tenant-isolation': result(checkTenantIsolation(d, { tenants, pods })),
-        'generate-network-policies': result(checkNetworkPolicyInputs(d)),
-        'pod-security': result(checkPodSecurityOfRayCluster(d, pss, pods)),
-      },
-    };
-  }
-  if (isPod(d)) {
-    return {
-      ...base,
-      rules: { 'enforce-tenant-isolation': SKIP, 'generate-network-policies': SKIP, 'pod-security': result(checkPodSecurityOfPod(d, pss)) },
-    };
-  }
-  return { ...base, rules: { 'enforce-tenant-isolation': SKIP, 'generate-network-policies': SKIP, 'pod-security': SKIP } };
 }
 
 /** The engine's report over many documents. */

@@ -1,10 +1,9 @@
-import { obj } from './paths';
 import { TENANT_LABEL } from './tenant-definition';
 import { JsonObject, JsonValue, Violation } from './types';
+import { asObject } from '../kubernetes/json';
+import { isDns1123Subdomain, isLabelValue } from '../kubernetes/names';
 
 const RULE = 'generate-network-policies' as const;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 
 /**
  * `generate-network-policies`: the RayCluster carries what a generated NetworkPolicy needs — a
@@ -14,11 +13,11 @@ const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
  */
 export function checkNetworkPolicyInputs(rayCluster: JsonObject): Violation[] {
   const out: Violation[] = [];
-  const metadata = obj(rayCluster.metadata) ?? {};
+  const metadata = asObject(rayCluster.metadata) ?? {};
   const name = metadata.name;
   if (typeof name !== 'string' || name.length === 0) {
     out.push({ rule: RULE, path: 'metadata.name', value: name as JsonValue, message: 'the RayCluster has no name to select its pods by', fix: 'set metadata.name' });
-  } else if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+  } else if (!isDns1123Subdomain(name)) {
     out.push({ rule: RULE, path: 'metadata.name', value: name, message: `the name ${JSON.stringify(name)} is not a DNS-1123 subdomain`, fix: 'use lowercase letters, digits, "-" and "."' });
   } else if (name.length > 63) {
     out.push({
@@ -30,7 +29,7 @@ export function checkNetworkPolicyInputs(rayCluster: JsonObject): Violation[] {
       fix: 'shorten metadata.name',
     });
   }
-  const tenant = obj(metadata.labels)?.[TENANT_LABEL];
+  const tenant = asObject(metadata.labels)?.[TENANT_LABEL];
   if (tenant === undefined || tenant === null || tenant === '') {
     out.push({
       rule: RULE,
@@ -39,7 +38,7 @@ export function checkNetworkPolicyInputs(rayCluster: JsonObject): Violation[] {
       message: 'the RayCluster has no "tenant" label, so no tenant NetworkPolicy can be generated for it',
       fix: 'add metadata.labels.tenant: <tenant name>',
     });
-  } else if (typeof tenant !== 'string' || tenant.length > 63 || !LABEL_VALUE.test(tenant)) {
+  } else if (!isLabelValue(tenant)) {
     out.push({
       rule: RULE,
       path: 'metadata.labels.tenant',

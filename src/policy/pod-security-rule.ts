@@ -1,4 +1,4 @@
-import { buildRayPods, BuildRayPodsOptions, RayPod } from './kuberay-pods';
+import { buildRayPods, BuildRayPodsOptions, RayPod } from '../kuberay';
 import { evaluatePodSecurity, PssOptions } from './pod-security';
 import { JsonObject, Violation } from './types';
 

@@ -1,8 +1,8 @@
-import { buildRayPods, RayPod } from './kuberay-pods';
-import { arr, join, obj, str } from './paths';
-import { Quantity } from './quantity';
+import { buildRayPods, INJECTED_CONTAINERS, RayPod } from '../kuberay';
 import { BOUND_ANNOTATIONS, BoundName, TENANT_LABEL, TenantDefinition } from './tenant-definition';
 import { JsonObject, JsonValue, Violation } from './types';
+import { asArray, asObject, asString, childPath } from '../kubernetes/json';
+import { Quantity } from '../kubernetes/quantity';
 
 const RULE = 'enforce-tenant-isolation' as const;
 
@@ -45,11 +45,11 @@ const RESOURCES = [
  */
 export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsolationOptions = {}): Violation[] {
   const out: Violation[] = [];
-  const metadata = obj(rayCluster.metadata) ?? {};
-  const labels = obj(metadata.labels);
-  const annotations = obj(metadata.annotations);
+  const metadata = asObject(rayCluster.metadata) ?? {};
+  const labels = asObject(metadata.labels);
+  const annotations = asObject(metadata.annotations);
   const tenantValue = labels?.[TENANT_LABEL];
-  const tenant = str(tenantValue);
+  const tenant = asString(tenantValue);
   if (tenant === undefined || tenant === '') {
     out.push({
       rule: RULE,
@@ -87,11 +87,11 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
   const taintKey = def?.taintKey ?? TENANT_LABEL;
   const taintValue = def?.taintValue ?? tenant;
 
-  const spec = obj(rayCluster.spec) ?? {};
+  const spec = asObject(rayCluster.spec) ?? {};
   const groups: { path: string; group: JsonObject | undefined }[] = [
-    { path: 'spec.headGroupSpec', group: obj(spec.headGroupSpec) },
+    { path: 'spec.headGroupSpec', group: asObject(spec.headGroupSpec) },
     // Array.from, not map: a sparse array (from JavaScript callers) must not leave holes here.
-    ...Array.from(arr(spec.workerGroupSpecs), (g, i) => ({ path: `spec.workerGroupSpecs[${i}]`, group: obj(g) })),
+    ...Array.from(asArray(spec.workerGroupSpecs), (g, i) => ({ path: `spec.workerGroupSpecs[${i}]`, group: asObject(g) })),
   ];
   for (const { path, group } of groups) {
     if (!group) {
@@ -99,9 +99,9 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
       continue;
     }
     const tpath = `${path}.template`;
-    const template = obj(group.template) ?? {};
-    const podSpec = obj(template.spec) ?? {};
-    const tlabels = obj(obj(template.metadata)?.labels);
+    const template = asObject(group.template) ?? {};
+    const podSpec = asObject(template.spec) ?? {};
+    const tlabels = asObject(asObject(template.metadata)?.labels);
     if (tenant && tlabels?.[TENANT_LABEL] !== tenant) {
       out.push({
         rule: RULE,
@@ -116,9 +116,9 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
     if (nodeValue) checkPinning(podSpec, `${tpath}.spec`, nodeKey, nodeValue, out);
     if (taintValue !== undefined) checkTolerations(podSpec, `${tpath}.spec`, taintKey, taintValue, def?.taintEffect, out);
     for (const list of ['initContainers', 'containers'] as const) {
-      arr(podSpec[list]).forEach((c, i) => {
-        const container = obj(c) ?? {};
-        checkResources(obj(container.resources), `${tpath}.spec.${list}[${i}].resources`, `container "${str(container.name) ?? i}"`, bounds, true, out);
+      asArray(podSpec[list]).forEach((c, i) => {
+        const container = asObject(c) ?? {};
+        checkResources(asObject(container.resources), `${tpath}.spec.${list}[${i}].resources`, `container "${asString(container.name) ?? i}"`, bounds, true, out);
       });
     }
   }
@@ -129,15 +129,15 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
   if (bounds) {
     for (const pod of options.pods ?? buildRayPods(rayCluster)) {
       for (const injected of pod.injected) {
-        const list = arr(obj(pod.pod.spec)?.[injected.list]);
-        const container = list.map(obj).find((c) => c && c.name === injected.name);
+        const list = asArray(asObject(pod.pod.spec)?.[injected.list]);
+        const container = list.map(asObject).find((c) => c && c.name === injected.name);
         if (!container) continue;
-        if (injected.name === 'autoscaler') {
-          const userResources = obj(obj(spec.autoscalerOptions)?.resources);
-          checkResources(userResources ?? obj(container.resources), 'spec.autoscalerOptions.resources',
+        if (injected.name === INJECTED_CONTAINERS.autoscaler) {
+          const userResources = asObject(asObject(spec.autoscalerOptions)?.resources);
+          checkResources(userResources ?? asObject(container.resources), 'spec.autoscalerOptions.resources',
             userResources ? 'the autoscaler sidecar' : 'the autoscaler sidecar (KubeRay\'s default resources; spec.autoscalerOptions.resources is unset)', bounds, true, out);
         } else {
-          checkResources(obj(container.resources), `${pod.groupPath}.template.spec`,
+          checkResources(asObject(container.resources), `${pod.groupPath}.template.spec`,
             `the "${injected.name}" container KubeRay injects`, bounds, false, out);
         }
       }
@@ -180,23 +180,24 @@ function readBounds(def: TenantDefinition | undefined, tenant: string | undefine
 }
 
 function checkPinning(podSpec: JsonObject, path: string, key: string, value: string, out: Violation[]): void {
-  const selected = obj(podSpec.nodeSelector)?.[key];
+  const selected = asObject(podSpec.nodeSelector)?.[key];
   if (selected === value) return;
   if (selected !== undefined) {
     out.push({
       rule: RULE,
-      path: join(`${path}.nodeSelector`, key),
+      path: childPath(`${path}.nodeSelector`, key),
       value: selected,
       message: `the nodeSelector pins pods to nodes labelled ${key}=${String(selected)}, not this tenant's nodes`,
       bound: value,
-      fix: `set ${join(`${path}.nodeSelector`, key)}: ${value}`,
+      fix: `set ${childPath(`${path}.nodeSelector`, key)}: ${value}`,
     });
     return;
   }
-  const terms = arr(obj(obj(obj(podSpec.affinity)?.nodeAffinity)?.requiredDuringSchedulingIgnoredDuringExecution)?.nodeSelectorTerms);
-  const termPins = (t: JsonValue) => arr(obj(t)?.matchExpressions).some((e) => {
-    const x = obj(e);
-    const values = arr(x?.values);
+  const nodeAffinity = asObject(asObject(podSpec.affinity)?.nodeAffinity);
+  const terms = asArray(asObject(nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution)?.nodeSelectorTerms);
+  const termPins = (t: JsonValue | undefined) => asArray(asObject(t)?.matchExpressions).some((e) => {
+    const x = asObject(e);
+    const values = asArray(x?.values);
     return x?.key === key && x.operator === 'In' && values.length > 0 && values.every((v) => v === value);
   });
   if (terms.length > 0 && terms.every(termPins)) return;
@@ -213,10 +214,10 @@ function checkPinning(podSpec: JsonObject, path: string, key: string, value: str
 
 function checkTolerations(podSpec: JsonObject, path: string, key: string, value: string, effect: string | undefined, out: Violation[]): void {
   let tolerated = false;
-  arr(podSpec.tolerations).forEach((t, i) => {
-    const tol = obj(t) ?? {};
+  asArray(podSpec.tolerations).forEach((t, i) => {
+    const tol = asObject(t) ?? {};
     const op = tol.operator ?? 'Equal';
-    const tkey = str(tol.key) ?? '';
+    const tkey = asString(tol.key) ?? '';
     const matchesEffect = tol.effect === undefined || tol.effect === '' || effect === undefined || tol.effect === effect;
     if (op === 'Exists' && (tkey === '' || tkey === key)) {
       out.push({
@@ -257,8 +258,8 @@ function checkResources(resources: JsonObject | undefined, path: string, who: st
   for (const r of RESOURCES) {
     const limitPath = `${path}.limits.${r.key}`;
     const requestPath = `${path}.requests.${r.key}`;
-    const rawLimit = obj(resources?.limits)?.[r.key];
-    const rawRequest = obj(resources?.requests)?.[r.key];
+    const rawLimit = asObject(resources?.limits)?.[r.key];
+    const rawRequest = asObject(resources?.requests)?.[r.key];
     const limit = quantityAt(rawLimit, full ? limitPath : path, who, `${r.noun} limit`, out);
     const request = full ? quantityAt(rawRequest, requestPath, who, `${r.noun} request`, out) : undefined;
     if (full && rawLimit === undefined) {

@@ -2,12 +2,9 @@
  * Plain-JSON types shared by the policy engine. Nothing in `src/policy/` imports cdk8s or
  * constructs: every rule is a pure function over manifests as plain objects.
  */
+import type { JsonValue } from '../kubernetes/json';
 
-/** A parsed JSON/YAML value. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-/** A JSON object (a manifest or part of one). */
-export interface JsonObject { [key: string]: JsonValue | undefined }
+export type { JsonObject, JsonValue } from '../kubernetes/json';
 
 /** The rule ids. They are part of the CLI and library contract. */
 export type RuleId = 'enforce-tenant-isolation' | 'generate-network-policies' | 'pod-security';

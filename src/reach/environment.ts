@@ -20,8 +20,8 @@
  * @module
  */
 import { ExternalPeer, NamedPort, NamespaceInfo, NetworkPolicyJson, Peer, PodPeer } from './evaluate';
-import { buildRayPods } from '../policy/kuberay-pods';
-import { JsonObject } from '../policy/types';
+import { buildRayPods } from '../kuberay';
+import { isObject, JsonObject } from '../kubernetes/json';
 
 /** Options of {@link environmentFromManifests}. */
 export interface EnvironmentOptions {
@@ -67,15 +67,12 @@ export const KUBE_DNS_POD: PodPeer = {
   ],
 };
 
-type Obj = Record<string, unknown>;
+type Obj = JsonObject;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function labelsOf(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (!isObj(v)) return out;
+  if (!isObject(v)) return out;
   for (const [k, x] of Object.entries(v)) {
     if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') out[k] = String(x);
   }
@@ -83,18 +80,18 @@ function labelsOf(v: unknown): Record<string, string> {
 }
 
 function namespaceOf(doc: Obj): string {
-  const md = isObj(doc.metadata) ? doc.metadata : {};
+  const md = isObject(doc.metadata) ? doc.metadata : {};
   return typeof md.namespace === 'string' && md.namespace !== '' ? md.namespace : 'default';
 }
 
 /** The named ports of every container of a pod spec. */
 function podPorts(spec: unknown): NamedPort[] {
   const out: NamedPort[] = [];
-  if (!isObj(spec) || !Array.isArray(spec.containers)) return out;
+  if (!isObject(spec) || !Array.isArray(spec.containers)) return out;
   for (const c of spec.containers) {
-    if (!isObj(c) || !Array.isArray(c.ports)) continue;
+    if (!isObject(c) || !Array.isArray(c.ports)) continue;
     for (const p of c.ports) {
-      if (!isObj(p) || typeof p.containerPort !== 'number') continue;
+      if (!isObject(p) || typeof p.containerPort !== 'number') continue;
       out.push({
         ...(typeof p.name === 'string' ? { name: p.name } : {}),
         containerPort: p.containerPort,
@@ -118,8 +115,8 @@ export function environmentFromManifests(docs: readonly unknown[], options: Envi
   const tenantOfNs = new Map<string, string>();
 
   for (const doc of docs) {
-    if (!isObj(doc)) continue;
-    const md = isObj(doc.metadata) ? doc.metadata : {};
+    if (!isObject(doc)) continue;
+    const md = isObject(doc.metadata) ? doc.metadata : {};
     if (doc.kind === 'Namespace' && typeof md.name === 'string') {
       nsLabels.set(md.name, { ...(nsLabels.get(md.name) ?? {}), ...labelsOf(md.labels) });
       continue;
@@ -141,7 +138,7 @@ export function environmentFromManifests(docs: readonly unknown[], options: Envi
       }
     } else if (doc.kind === 'Pod' && (doc.apiVersion === 'v1' || doc.apiVersion === undefined)) {
       touch(ns);
-      const status = isObj(doc.status) ? doc.status : {};
+      const status = isObject(doc.status) ? doc.status : {};
       pods.push({
         name: typeof md.name === 'string' ? md.name : '(unnamed)',
         namespace: ns,

@@ -27,7 +27,8 @@
  *
  * @module
  */
-import { ipInBlock } from './cidr';
+import { ipInBlock } from '../kubernetes/cidr';
+import { isObject, JsonObject } from '../kubernetes/json';
 
 /** A transport protocol a NetworkPolicy can name. */
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -113,11 +114,8 @@ export function peerId(peer: Peer): string {
   return isPod(peer) ? `${peer.namespace}/${peer.name}` : peer.name;
 }
 
-type Obj = Record<string, unknown>;
+type Obj = JsonObject;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
@@ -128,16 +126,16 @@ function strings(v: unknown): string[] {
  * An empty selector matches everything; an unknown operator matches nothing.
  */
 export function matchesSelector(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
-  if (!isObj(selector)) return false;
+  if (!isObject(selector)) return false;
   const has = (k: string) => Object.prototype.hasOwnProperty.call(labels, k);
-  if (isObj(selector.matchLabels)) {
+  if (isObject(selector.matchLabels)) {
     for (const [k, v] of Object.entries(selector.matchLabels)) {
       if (!has(k) || labels[k] !== String(v)) return false;
     }
   }
   if (Array.isArray(selector.matchExpressions)) {
     for (const e of selector.matchExpressions) {
-      if (!isObj(e) || typeof e.key !== 'string') return false;
+      if (!isObject(e) || typeof e.key !== 'string') return false;
       const values = strings(e.values);
       const present = has(e.key);
       switch (e.operator) {
@@ -153,17 +151,17 @@ export function matchesSelector(selector: unknown, labels: Readonly<Record<strin
 }
 
 function policyNamespace(p: NetworkPolicyJson): string {
-  const md = isObj(p.metadata) ? p.metadata : {};
+  const md = isObject(p.metadata) ? p.metadata : {};
   return typeof md.namespace === 'string' && md.namespace !== '' ? md.namespace : 'default';
 }
 
 function policyName(p: NetworkPolicyJson): string {
-  const md = isObj(p.metadata) ? p.metadata : {};
+  const md = isObject(p.metadata) ? p.metadata : {};
   return `${policyNamespace(p)}/${typeof md.name === 'string' ? md.name : '(unnamed)'}`;
 }
 
 function policySpec(p: NetworkPolicyJson): Obj {
-  return isObj(p.spec) ? p.spec : {};
+  return isObject(p.spec) ? p.spec : {};
 }
 
 /** The directions a policy governs: its `policyTypes`, or the API server's default. */
@@ -195,14 +193,14 @@ function namespaceLabels(namespaces: readonly NamespaceInfo[], name: string): Re
 
 /** True when one NetworkPolicyPeer (`podSelector`/`namespaceSelector`/`ipBlock`) matches the peer. */
 function peerMatches(entry: unknown, policyNs: string, peer: Peer, namespaces: readonly NamespaceInfo[]): boolean {
-  if (!isObj(entry)) return false;
-  if (isObj(entry.ipBlock)) {
+  if (!isObject(entry)) return false;
+  if (isObject(entry.ipBlock)) {
     const ip = peer.ip;
     if (typeof ip !== 'string' || typeof entry.ipBlock.cidr !== 'string') return false;
     return ipInBlock(ip, entry.ipBlock.cidr, strings(entry.ipBlock.except));
   }
-  const hasPod = isObj(entry.podSelector);
-  const hasNs = isObj(entry.namespaceSelector);
+  const hasPod = isObject(entry.podSelector);
+  const hasNs = isObject(entry.namespaceSelector);
   if (!hasPod && !hasNs) return false; // an empty peer is invalid
   if (!isPod(peer)) return false;
   if (hasNs) {
@@ -217,7 +215,7 @@ function peerMatches(entry: unknown, policyNs: string, peer: Peer, namespaces: r
 function portsMatch(ports: unknown, port: number, protocol: string, destination: Peer): boolean {
   if (!Array.isArray(ports) || ports.length === 0) return true;
   return ports.some((p) => {
-    if (!isObj(p)) return false;
+    if (!isObject(p)) return false;
     const proto = typeof p.protocol === 'string' ? p.protocol.toUpperCase() : 'TCP';
     if (proto !== protocol) return false;
     if (p.port === undefined || p.port === null) return true;
@@ -259,7 +257,7 @@ function judge(
     if (!Array.isArray(rules)) continue;
     const ns = policyNamespace(p);
     const allows = rules.some((rule) => {
-      if (!isObj(rule)) return false;
+      if (!isObject(rule)) return false;
       const peers = rule[peersKey];
       const peerOk = !Array.isArray(peers) || peers.length === 0 || peers.some((e) => peerMatches(e, ns, other, namespaces));
       return peerOk && portsMatch(rule.ports, port, protocol, destination);
@@ -283,7 +281,7 @@ export function evaluate(
   protocol: Protocol | string = 'TCP',
 ): Verdict {
   const proto = protocol.toUpperCase();
-  const nps = policies.filter((p) => isObj(p) && (p.kind === undefined || p.kind === 'NetworkPolicy'));
+  const nps = policies.filter((p) => isObject(p) && (p.kind === undefined || p.kind === 'NetworkPolicy'));
   const egress = judge('egress', nps, namespaces, from, to, to, port, proto);
   const ingress = judge('ingress', nps, namespaces, to, from, to, port, proto);
   return { allowed: egress.allowed && ingress.allowed, egress, ingress };

@@ -1,4 +1,3 @@
-export * from './cidr';
 export * from './evaluate';
 export * from './environment';
 export * from './probes';

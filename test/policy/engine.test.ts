@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { checkDocument, checkManifests, DocumentResult, RULE_IDS } from '../../src/policy';
+import { checkDocument, checkManifests, DocumentResult, RULE_IDS } from '../../src/policy/engine';
 import { sharedPath } from '../support/manifests';
 
 function load(file: string): unknown[] {

@@ -19,7 +19,7 @@ import { Case, caseArb } from './generators';
 import { announce, params, timeoutFor } from './support';
 import { outputProblems, rayClusterValidator } from './validate-output';
 import { PropsError, SecureTenantRayCluster, TenantProfile } from '../../src';
-import { Quantity } from '../../src/policy/quantity';
+import { Quantity } from '../../src/kubernetes/quantity';
 import { templates } from '../support/manifests';
 
 const RUNS = { construct: 300 };

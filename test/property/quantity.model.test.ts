@@ -6,7 +6,7 @@
  */
 import * as fc from 'fast-check';
 import { announce, params, timeoutFor } from './support';
-import { MAX_DECIMAL_EXPONENT, Quantity, QuantityError } from '../../src/policy/quantity';
+import { MAX_DECIMAL_EXPONENT, Quantity, QuantityError } from '../../src/kubernetes/quantity';
 
 // ---------------------------------------------------------------------------------------------
 // Reference: value = (neg ? -1 : 1) * digits * 10^exp, digits without leading or trailing zeros

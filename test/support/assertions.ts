@@ -1,5 +1,6 @@
 import { Manifest, templates } from './manifests';
-import { Quantity, TenantProfile } from '../../src';
+import { TenantProfile } from '../../src';
+import { Quantity } from '../../src/kubernetes/quantity';
 
 /** Every container of a template, with its path. */
 function containersOf(path: string, template: Manifest): { path: string; c: Manifest }[] {

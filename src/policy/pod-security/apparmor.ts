@@ -10,8 +10,8 @@
  */
 import { CheckOutcome, containersPhrase, Offenders, PssCheck } from './check';
 import { compareGoStrings, goQuote, joinQuote, pluralize, sortedSet } from './format';
-import { field, isSet, text } from './json';
 import { PodContext } from './visit';
+import { field, isSet, text } from '../../kubernetes/json';
 
 const ANNOTATION_KEY_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 

@@ -7,8 +7,8 @@
  */
 import { CheckOutcome, containersPhrase, Offenders, PssCheck } from './check';
 import { joinQuote, sortedSet } from './format';
-import { asArray, asObject, isSet, text } from './json';
 import { PodContext } from './visit';
+import { asArray, asObject, isSet, text } from '../../kubernetes/json';
 
 /** The container runtime's default capability set: adding these is allowed at baseline. */
 const BASELINE_ALLOWED_CAPABILITIES = new Set([

@@ -11,8 +11,8 @@
  *
  * @module
  */
+import { asObject, isSet } from '../../kubernetes/json';
 import { JsonValue } from '../types';
-import { asObject, isSet } from './json';
 
 /** Volume sources the restricted profile allows. */
 export const ALLOWED_VOLUME_SOURCES: readonly string[] = [

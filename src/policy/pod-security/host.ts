@@ -5,8 +5,8 @@
  */
 import { CheckOutcome, containersPhrase, PssCheck } from './check';
 import { compareGoStrings, pluralize, sortedSet } from './format';
-import { enabled, isSet, text } from './json';
 import { PodContext } from './visit';
+import { enabled, isSet, text } from '../../kubernetes/json';
 
 const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'] as const;
 

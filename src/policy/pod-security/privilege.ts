@@ -5,8 +5,8 @@
  * @module
  */
 import { CheckOutcome, containersPhrase, Offenders, PssCheck } from './check';
-import { enabled } from './json';
 import { PodContext } from './visit';
+import { enabled } from '../../kubernetes/json';
 
 /** `securityContext.privileged` must be unset or false. */
 function privilegedV1Dot0(pod: PodContext): CheckOutcome | undefined {

@@ -6,8 +6,8 @@
  */
 import { CheckOutcome, containersPhrase, PssCheck } from './check';
 import { joinQuote, pluralize, sortedSet } from './format';
-import { dig, text } from './json';
 import { ContainerView, PodContext } from './visit';
+import { dig, text } from '../../kubernetes/json';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const LIFECYCLE_HANDLERS = ['postStart', 'preStop'] as const;

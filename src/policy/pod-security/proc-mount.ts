@@ -10,8 +10,8 @@
  */
 import { CheckOutcome, containersPhrase, Offenders, PssCheck } from './check';
 import { joinQuote, sortedSet } from './format';
-import { isSet, text } from './json';
 import { PodContext } from './visit';
+import { isSet, text } from '../../kubernetes/json';
 
 function procMountStrict(pod: PodContext): CheckOutcome | undefined {
   const bad = new Offenders();

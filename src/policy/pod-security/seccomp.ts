@@ -10,8 +10,8 @@
  */
 import { CheckOutcome, containersPhrase, Offenders, PssCheck } from './check';
 import { goQuote, joinQuote, pluralize, sortedSet } from './format';
-import { field, isSet, text } from './json';
 import { PodContext } from './visit';
+import { field, isSet, text } from '../../kubernetes/json';
 
 const ANNOTATION_KEY_POD = 'seccomp.security.alpha.kubernetes.io/pod';
 const ANNOTATION_KEY_CONTAINER_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';

@@ -7,8 +7,8 @@
  */
 import { CheckOutcome, containersPhrase, Offenders, PssCheck } from './check';
 import { joinQuote, pluralize, sortedSet } from './format';
-import { field, isSet, text } from './json';
 import { PodContext } from './visit';
+import { field, isSet, text } from '../../kubernetes/json';
 
 const ALLOWED_TYPES_V1_0: ReadonlySet<string> = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t']);
 const ALLOWED_TYPES_V1_31: ReadonlySet<string> = new Set([...ALLOWED_TYPES_V1_0, 'container_engine_t']);

@@ -5,8 +5,8 @@
  * @module
  */
 import { CheckOutcome, PssCheck } from './check';
-import { asArray, field, text } from './json';
 import { PodContext } from './visit';
+import { asArray, field, text } from '../../kubernetes/json';
 
 /** Safe sysctls, by the policy version that made them safe. */
 const SAFE_SYSCTLS_ADDED: ReadonlyArray<{ minVersion: number; names: readonly string[] }> = [

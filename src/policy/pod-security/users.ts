@@ -9,8 +9,8 @@
  * @module
  */
 import { CheckOutcome, containersPhrase, Offenders, PssCheck } from './check';
-import { isSet } from './json';
 import { PodContext } from './visit';
+import { isSet } from '../../kubernetes/json';
 
 function runAsNonRootV1Dot0(pod: PodContext): CheckOutcome | undefined {
   const badSetters: string[] = [];

@@ -8,8 +8,8 @@
  * @module
  */
 import { CheckOutcome, containersPhrase, Offenders, PssCheck } from './check';
-import { dig, enabled } from './json';
 import { PodContext } from './visit';
+import { dig, enabled } from '../../kubernetes/json';
 
 function windowsHostProcessV1Dot0(pod: PodContext): CheckOutcome | undefined {
   const setters: string[] = [];

@@ -1,7 +1,7 @@
+import { cidrContains, ipInBlock, parseCidr, parseIp } from '../../src/kubernetes/cidr';
 import {
-  cidrContains, evaluate, ExternalPeer, ipInBlock, matchesSelector, NamespaceInfo, NetworkPolicyJson, parseCidr, parseIp,
-  PodPeer, policyTypes, reachabilityMatrix,
-} from '../src/reach';
+  evaluate, ExternalPeer, matchesSelector, NamespaceInfo, NetworkPolicyJson, PodPeer, policyTypes, reachabilityMatrix,
+} from '../../src/reach';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: two namespaces, a few pods, one external endpoint

@@ -1,12 +1,13 @@
+import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { stringify } from 'yaml';
-import { SecureTenantRayCluster, TenantProfile } from '../src';
-import { newChart } from './support/manifests';
-import { parseArgs, USAGE } from '../src/cli/args';
-import { main } from '../src/cli/main';
+import { SecureTenantRayCluster, TenantProfile } from '../../src';
+import { parseArgs, USAGE } from '../../src/cli/args';
+import { main } from '../../src/cli/main';
+import { newChart } from '../support/manifests';
 
 const F = 'test/fixtures/reach';
-const REPO = `${__dirname}/..`;
+const REPO = path.resolve(__dirname, '..', '..');
 
 interface Run { code: number; stdout: string; stderr: string }
 

@@ -7,9 +7,9 @@
  * the port each symbolic port has in it), then one expectation per flow in its `modes`.
  */
 import { Testing } from 'cdk8s';
-import { NetworkMode, SecureTenantRayCluster, SecureTenantRayClusterProps, TenantProfile } from '../src';
-import { Environment, environmentFromManifests, evaluate, Peer, peerId, PodPeer } from '../src/reach';
-import { newChart } from './support/manifests';
+import { NetworkMode, SecureTenantRayCluster, SecureTenantRayClusterProps, TenantProfile } from '../../src';
+import { Environment, environmentFromManifests, evaluate, Peer, peerId, PodPeer } from '../../src/reach';
+import { newChart } from '../support/manifests';
 
 // ---------------------------------------------------------------------------------------------
 // Modes: how the construct is configured, and where Ray's random ports land in each

@@ -1,6 +1,8 @@
 import { Testing } from 'cdk8s';
-import { checkBudget, clusterBudget, podResources, Quantity, SecureTenantRayCluster, TenantNamespace, TenantProfile } from '../src';
-import { errorOf, findObject, newChart } from './support/manifests';
+import { SecureTenantRayCluster, TenantNamespace, TenantProfile } from '../../src';
+import { Quantity } from '../../src/kubernetes/quantity';
+import { checkBudget, clusterBudget, podResources } from '../../src/policy/budget';
+import { errorOf, findObject, newChart } from '../support/manifests';
 
 const tenant = new TenantProfile({ name: 'team-a', bounds: { minCpu: '100m', maxCpu: '8', minMemory: '128Mi', maxMemory: '32Gi' } });
 const apiServer = { cidr: '172.18.0.2/32' };

@@ -4,14 +4,15 @@ import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments, stringify } from 'yaml';
 import {
   ADMISSION_RULES, CONTAINER_LISTS, KyvernoFailureAction, kyvernoTestFile, TenantAdmissionPolicy, tenantAdmissionPolicyManifest, tenantRuleNames,
-} from '../src/admission';
-import { checkManifests } from '../src/policy/engine';
-import { PropsError, TenantProfile } from '../src/tenant';
-import { OWN_CASES, ownResources, POLICY_NAME, SEED_CASES, SEED_FILES, TEAM_A, TEAM_B, TENANTS } from './fixtures/admission/cases';
-import { loadCrdValidator } from './support/crd-schema';
-import { errorOf, sharedPath } from './support/manifests';
+} from '../../src/admission';
+import { checkManifests } from '../../src/policy/engine';
+import { TenantProfile } from '../../src/tenant';
+import { PropsError } from '../../src/validation';
+import { OWN_CASES, ownResources, POLICY_NAME, SEED_CASES, SEED_FILES, TEAM_A, TEAM_B, TENANTS } from '../fixtures/admission/cases';
+import { loadCrdValidator } from '../support/crd-schema';
+import { errorOf, sharedPath } from '../support/manifests';
 
-const FIXTURES = path.join(__dirname, 'fixtures', 'admission');
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'admission');
 const UPDATE = process.env.UPDATE_ADMISSION_FIXTURES === '1';
 
 const policy = tenantAdmissionPolicyManifest({ tenants: TENANTS, name: POLICY_NAME });
@@ -136,7 +137,7 @@ describe('TenantAdmissionPolicy: the ClusterPolicy', () => {
     // Same shape as RayClusterNetworkPolicy renders by default (with the name as a variable).
     const app = Testing.app();
     const chart = new Chart(app, 'c');
-    const { SecureTenantRayCluster } = jest.requireActual('../src/secure-tenant-ray-cluster');
+    const { SecureTenantRayCluster } = jest.requireActual('../../src/secure-tenant-ray-cluster');
     new SecureTenantRayCluster(chart, 'ray', { tenant: TEAM_A, name: 'x' });
     const np = Testing.synth(chart).find((m: any) => m.kind === 'NetworkPolicy');
     const rendered = JSON.parse(JSON.stringify(np.spec).split('"x"').join('"{{ request.object.metadata.name }}"'));

@@ -1,6 +1,6 @@
 import { JsonPatch, Testing } from 'cdk8s';
-import { NetworkMode, NetworkPeer, PortTarget, RayPort, SecureTenantRayCluster, SecureTenantRayClusterProps, TenantProfile } from '../src';
-import { errorOf, findObject, Manifest, newChart } from './support/manifests';
+import { NetworkMode, NetworkPeer, PortTarget, RayPort, SecureTenantRayCluster, SecureTenantRayClusterProps, TenantProfile } from '../../src';
+import { errorOf, findObject, Manifest, newChart } from '../support/manifests';
 
 const tenant = new TenantProfile({ name: 'team-a', bounds: { minCpu: '500m', maxCpu: '16', minMemory: '512Mi', maxMemory: '64Gi' } });
 
@@ -58,7 +58,7 @@ describe('declared connections', () => {
     ['bad namespace', () => NetworkPeer.namespace('Bad'), /"Bad" is not a namespace name/],
     ['empty pod selector', () => NetworkPeer.pods({}), /expected a non-empty map of labels/],
     ['bad CIDR', () => NetworkPeer.ipBlock('10.0.0.0'), /"10.0.0.0" is not a CIDR/],
-    ['bad port', () => RayPort.tcp(0), /0 is not a port number/],
+    ['bad port', () => RayPort.tcp(0), /RayPort: expected a port number 1-65535, got number 0/],
     ['reversed range', () => RayPort.tcpRange(10, 5), /5 is below 10/],
     ['not a peer', (c: SecureTenantRayCluster) => c.connections.allowTo({} as any, RayPort.tcp(1)), /expected a NetworkPeer/],
   ])('refused: %s', (_, fn, pattern) => {

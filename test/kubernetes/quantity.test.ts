@@ -3,7 +3,7 @@ import {
   MAX_DECIMAL_EXPONENT,
   Quantity,
   QuantityError,
-} from '../../src/policy/quantity';
+} from '../../src/kubernetes/quantity';
 
 const q = (s: string | number): Quantity => Quantity.parse(s);
 

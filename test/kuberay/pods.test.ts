@@ -2,16 +2,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import {
-  AUTOSCALER_CONTAINER,
-  HISTORY_COLLECTOR_CONTAINER,
+  INJECTED_CONTAINERS,
   RayPod,
-  TLS_INIT_CONTAINER,
-  WAIT_GCS_READY_CONTAINER,
   buildRayPods,
   checkLabel,
   checkName,
   rayPodLabels,
-} from '../../src/policy/kuberay-pods';
+} from '../../src/kuberay';
+
+const AUTOSCALER_CONTAINER = INJECTED_CONTAINERS.autoscaler;
+const HISTORY_COLLECTOR_CONTAINER = INJECTED_CONTAINERS.historyCollector;
+const TLS_INIT_CONTAINER = INJECTED_CONTAINERS.tlsInit;
+const WAIT_GCS_READY_CONTAINER = INJECTED_CONTAINERS.waitGcsReady;
 import { JsonObject, JsonValue } from '../../src/policy/types';
 
 type Obj = { [key: string]: JsonValue };

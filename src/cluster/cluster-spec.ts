@@ -1,0 +1,56 @@
+/**
+ * The Ray cluster spec (head group, worker groups, autoscaler): a checked config rendered in the
+ * generated KubeRay types' form. One renderer for a RayCluster's `spec`, a RayJob's
+ * `rayClusterSpec` and a RayService's `rayClusterConfig`.
+ *
+ * @module
+ */
+import { containerSecurityContext, renderPodTemplate, renderResources } from './pod-template';
+import { ResolvedClusterConfig, ResolvedGroup } from './resolve';
+
+type Json = Record<string, any>;
+
+/** Renders the cluster spec: `rayVersion`, the autoscaler, `headGroupSpec` and `workerGroupSpecs`. */
+export function renderClusterSpec(c: ResolvedClusterConfig): Json {
+  const a = c.autoscaling;
+  const template = (g: ResolvedGroup, autoscalerInPod: boolean) => renderPodTemplate(g, {
+    tenant: c.tenant, image: c.image, runAsUser: c.runAsUser, runAsGroup: c.runAsGroup, autoscalerInPod,
+  });
+  const spec: Json = {
+    rayVersion: c.rayVersion,
+    enableInTreeAutoscaling: a ? true : undefined,
+    autoscalerOptions: a ? {
+      idleTimeoutSeconds: a.idleTimeoutSeconds,
+      upscalingMode: a.upscalingMode,
+      version: a.version,
+      image: c.image,
+      resources: renderResources(a.resources, undefined, { cpu: '0', memory: '0' }),
+      securityContext: containerSecurityContext(undefined),
+    } : undefined,
+    headGroupSpec: {
+      serviceType: 'ClusterIP',
+      rayStartParams: { ...c.head.rayStartParams },
+      template: template(c.head, a !== undefined),
+    },
+    workerGroupSpecs: c.workers.map((w) => ({
+      groupName: w.groupName,
+      replicas: w.replicas?.desired,
+      minReplicas: w.replicas?.min,
+      maxReplicas: w.replicas?.max,
+      rayStartParams: { ...w.rayStartParams },
+      template: template(w, false),
+    })),
+  };
+  return prune(spec) as Json;
+}
+
+/** Drops undefined fields (so the rendered spec has only what was set). */
+function prune(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(prune);
+  if (v !== null && typeof v === 'object') {
+    const out: Json = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = prune(x);
+    return out;
+  }
+  return v;
+}

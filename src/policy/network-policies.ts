@@ -1,0 +1,129 @@
+/**
+ * The NetworkPolicies this library generates, as pure functions of plain inputs: the constructs
+ * render them, the `generate-network-policies` rule holds a rendered (possibly patched) policy to
+ * them, and the admission policies build their DNS rule from the same {@link dnsEgressRule}.
+ *
+ * @module
+ */
+import { PolicyPort } from './pinned-ports';
+import { RAY_LABELS } from '../kuberay/constants';
+import { JsonMap } from '../kubernetes/json';
+
+/** Where cluster DNS runs: the target of every DNS egress rule. */
+export interface DnsTarget {
+  /** The namespace of the DNS pods. */
+  readonly namespace: string;
+  /** The labels of the DNS pods (never empty: an empty selector would select every pod of the namespace). */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** The DNS port, opened for UDP and TCP. */
+  readonly port: number;
+}
+
+/** kube-dns (and CoreDNS) in kube-system on port 53. */
+export const DEFAULT_DNS: DnsTarget = Object.freeze({
+  namespace: 'kube-system',
+  podLabels: Object.freeze({ 'k8s-app': 'kube-dns' }),
+  port: 53,
+});
+
+/** The Kubernetes API server's endpoints, for the autoscaler's egress. */
+export interface ApiServerTarget {
+  /** The endpoints as a CIDR. */
+  readonly cidr: string;
+  /** The port on the endpoints. */
+  readonly port: number;
+}
+
+/** The default API-server port on its endpoints. */
+export const DEFAULT_API_SERVER_PORT = 6443;
+
+/** One declared connection as NetworkPolicy peers and ports. */
+export interface DeclaredRule {
+  /** The peers (`from` for ingress, `to` for egress). */
+  readonly peers: readonly JsonMap[];
+  /** The ports. */
+  readonly ports: readonly PolicyPort[];
+}
+
+/** Everything the policies of one cluster are generated from. */
+export interface ClusterNetworkSpec {
+  /** The RayCluster's name: the policies are `<name>-isolation` and `<name>-head`. */
+  readonly clusterName: string;
+  /** The namespace of the cluster and its policies. */
+  readonly namespace: string;
+  /** The labels every pod of the cluster carries and no other pod does (today `ray.io/cluster=<name>`). */
+  readonly selector: Readonly<Record<string, string>>;
+  /** DNS egress. */
+  readonly dns: DnsTarget;
+  /** Whether the autoscaler runs in the head pod. */
+  readonly autoscaling: boolean;
+  /** The API server, for the autoscaler's egress. */
+  readonly apiServer?: ApiServerTarget;
+  /** In pinned-ports mode, the only ports open between the cluster's pods. */
+  readonly internalPorts?: readonly PolicyPort[];
+  /** Declared ingress to ports every pod listens on. */
+  readonly ingress: readonly DeclaredRule[];
+  /** Declared ingress to head ports. */
+  readonly headIngress: readonly DeclaredRule[];
+  /** Declared egress. */
+  readonly egress: readonly DeclaredRule[];
+}
+
+/** A NetworkPolicy port in manifest form. */
+export function policyPort(p: PolicyPort): JsonMap {
+  return { protocol: p.protocol, port: p.port, ...(p.endPort !== undefined ? { endPort: p.endPort } : {}) };
+}
+
+/** The egress rule to cluster DNS, on UDP and TCP. */
+export function dnsEgressRule(dns: DnsTarget): JsonMap {
+  return {
+    to: [{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': dns.namespace } },
+      podSelector: { matchLabels: { ...dns.podLabels } },
+    }],
+    ports: [policyPort({ protocol: 'UDP', port: dns.port }), policyPort({ protocol: 'TCP', port: dns.port })],
+  };
+}
+
+function declared(rules: readonly DeclaredRule[], side: 'from' | 'to'): JsonMap[] {
+  return rules.map((r) => ({ [side]: r.peers.map((p) => ({ ...p })), ports: r.ports.map(policyPort) }));
+}
+
+/**
+ * The spec of `<cluster>-isolation`, selecting every pod of the cluster: in and out only to the
+ * cluster's own pods (every port, or the pinned ones), DNS egress, declared ingress to ports every
+ * pod listens on, and declared egress.
+ */
+export function isolationPolicySpec(s: ClusterNetworkSpec): JsonMap {
+  const self = (side: 'from' | 'to'): JsonMap => {
+    const rule: JsonMap = { [side]: [{ podSelector: { matchLabels: { ...s.selector } } }] };
+    if (s.internalPorts) rule.ports = s.internalPorts.map(policyPort);
+    return rule;
+  };
+  return {
+    podSelector: { matchLabels: { ...s.selector } },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: [self('from'), ...declared(s.ingress, 'from')],
+    egress: [self('to'), dnsEgressRule(s.dns), ...declared(s.egress, 'to')],
+  };
+}
+
+/** Whether the cluster has a `<cluster>-head` policy: with autoscaling, or declared ingress to a head port. */
+export function needsHeadPolicy(s: Pick<ClusterNetworkSpec, 'autoscaling' | 'headIngress'>): boolean {
+  return s.autoscaling || s.headIngress.length > 0;
+}
+
+/**
+ * The spec of `<cluster>-head`, selecting the head pod: declared ingress to head ports
+ * (dashboard/Jobs API, Ray Client, GCS, head metrics) and the autoscaler's API-server egress.
+ */
+export function headPolicySpec(s: ClusterNetworkSpec): JsonMap {
+  return {
+    podSelector: { matchLabels: { ...s.selector, [RAY_LABELS.nodeType]: 'head' } },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: declared(s.headIngress, 'from'),
+    egress: s.autoscaling && s.apiServer
+      ? [{ to: [{ ipBlock: { cidr: s.apiServer.cidr } }], ports: [policyPort({ protocol: 'TCP', port: s.apiServer.port })] }]
+      : [],
+  };
+}
