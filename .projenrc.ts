@@ -70,6 +70,10 @@ const project = new typescript.TypeScriptProject({
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       coveragePathIgnorePatterns: ['/node_modules/', '/imports/', '/test/'],
+      // Every temporary directory of a run goes into one, removed at the end (test/support/global-*.ts).
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      cacheDirectory: '<rootDir>/node_modules/.cache/jest',
     },
   },
   eslint: true,

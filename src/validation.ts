@@ -21,7 +21,7 @@ export class PropsError extends Error {
 
 /** A short description of a value of the wrong type, for error messages. */
 export function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
   return `${typeof value} ${typeof value === 'object' ? '' : String(value)}`.trim();
