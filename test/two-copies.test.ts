@@ -10,7 +10,10 @@ import { findObject, Manifest, newChart } from './support/manifests';
 let other: typeof lib;
 let otherCdk8s: typeof import('cdk8s');
 jest.isolateModules(() => {
+  // A second module registry: fresh copies of src/ and of cdk8s.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   other = require('../src');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   otherCdk8s = require('cdk8s');
 });
 
