@@ -14,7 +14,7 @@ import { formatViolation } from './policy/format';
 import { checkClusterNetworkPolicy, checkPinnedPorts } from './policy/network-policy-rule';
 import { PinnedPortPlan } from './policy/pinned-ports';
 import { Violation } from './policy/types';
-import { copyJson, renderOnce } from './shared-render';
+import { copyJson, deepFreeze, renderOnce, trackChanges } from './shared-render';
 import { TenantProfile } from './tenant';
 import { checkLabels, describe, optionalInt, PropsError, requireString } from './validation';
 
@@ -22,6 +22,11 @@ const SECURE_TENANT_RAY_CLUSTER = Symbol.for('cdk8s-secure-ray.SecureTenantRayCl
 
 /** The imported RayCluster L1, rendered once per synthesis (validation and output share the render). */
 class RayClusterResource extends RayCluster {
+  constructor(scope: Construct, id: string, props: ConstructorParameters<typeof RayCluster>[2]) {
+    super(scope, id, props);
+    trackChanges(this);
+  }
+
   /** The rendered manifest, kept (frozen) while nothing changes: validations share it. */
   public renderForValidation(): any {
     return renderOnce(this, () => super.toJson());
@@ -152,6 +157,11 @@ export class SecureTenantRayCluster extends Construct {
    * validations: rendered once while nothing changes, and frozen (copy it to change it).
    */
   public renderedManifest(): JsonObject {
+    return deepFreeze(this.render());
+  }
+
+  /** The kept render, unfrozen (the rules only read it). */
+  private render(): JsonObject {
     return (this.resource as RayClusterResource).renderForValidation() as JsonObject;
   }
 
@@ -160,7 +170,7 @@ export class SecureTenantRayCluster extends Construct {
    * rules, the tenant's definition as the source of bounds, and the restricted standard.
    */
   private validateRendered(): string[] {
-    const json = this.renderedManifest();
+    const json = this.render();
     // cdk8s validates again inside each chart's synthesis; the same render has the same verdict.
     const np = this.networkPolicy.renderForValidation() as JsonObject;
     if (this.lastVerdict && this.lastVerdict.json === json && this.lastVerdict.np === np) return this.lastVerdict.errors;

@@ -41,16 +41,6 @@ export function renderClusterSpec(c: ResolvedClusterConfig): Json {
       template: template(w, false),
     })),
   };
-  return prune(spec) as Json;
-}
-
-/** Drops undefined fields (so the rendered spec has only what was set). */
-function prune(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(prune);
-  if (v !== null && typeof v === 'object') {
-    const out: Json = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = prune(x);
-    return out;
-  }
-  return v;
+  // Undefined fields are dropped by the generated types' mapper when the L1 renders.
+  return spec;
 }

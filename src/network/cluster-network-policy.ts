@@ -5,7 +5,7 @@ import { ResolvedNetwork } from './options';
 import { RAY_LABELS } from '../kuberay/constants';
 import { ClusterNetworkSpec, headPolicySpec, isolationPolicySpec } from '../policy/network-policies';
 import { pinnedPolicyPorts } from '../policy/pinned-ports';
-import { copyJson, renderOnce } from '../shared-render';
+import { copyJson, deepFreeze, renderOnce, trackChanges } from '../shared-render';
 
 const NETWORK_POLICY = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' } as const;
 
@@ -14,6 +14,7 @@ class NetworkPolicyResource extends ApiObject {
   /** @param version the version of the Lazy inputs (declared connections) */
   constructor(scope: Construct, id: string, props: ConstructorParameters<typeof ApiObject>[2], private readonly version: () => number) {
     super(scope, id, props);
+    trackChanges(this);
   }
 
   /** The rendered policy, kept (frozen) while nothing changes: validations share it. */
@@ -94,14 +95,14 @@ export class RayClusterNetworkPolicy extends Construct {
     };
   }
 
-  /** Renders the isolation policy for the cluster's validation (synthesis reuses the render). */
+  /** The isolation policy as it will be synthesized, kept and frozen while nothing changes (copy it to change it). */
   public renderForValidation(): unknown {
-    return (this.resource as NetworkPolicyResource).renderForValidation();
+    return deepFreeze((this.resource as NetworkPolicyResource).renderForValidation());
   }
 
-  /** Renders the head policy, when there is one, for the cluster's validation. */
+  /** The head policy as it will be synthesized, when there is one (frozen, as above). */
   public renderHeadForValidation(): unknown {
-    return this.head?.renderForValidation();
+    return this.head ? deepFreeze(this.head.renderForValidation()) : undefined;
   }
 
   /** The head pod's policy (`<cluster>-head`), when there is one: declared ingress to head ports and the autoscaler's API-server egress. */

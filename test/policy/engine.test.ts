@@ -165,3 +165,26 @@ describe('KubeRay\'s samples (acceptance)', () => {
     expect(rc.rules['pod-security'].violations).toEqual([]);
   });
 });
+
+describe('the rules never change their input', () => {
+  // The constructs keep one render per synthesis and hand it to the rules without copying it, so a
+  // rule that wrote to its input would corrupt what is synthesized. Frozen input makes any write a
+  // TypeError here (the compiled code is strict).
+  const deepFreeze = (v: any): any => {
+    if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+      Object.freeze(v);
+      Object.values(v).forEach(deepFreeze);
+    }
+    return v;
+  };
+  const dir = sharedPath('kuberay', 'samples');
+  const files = dir ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => path.join(dir, f)) : [];
+  const docs = [compliant(), ...files.flatMap(load)];
+
+  test('every rule on frozen documents: no write, the same verdicts as on unfrozen copies', () => {
+    const expected = checkManifests(docs.map((d) => JSON.parse(JSON.stringify(d))), { tenants: [{ name: 'team-a' }] });
+    const frozen = checkManifests(docs.map(deepFreeze), { tenants: [{ name: 'team-a' }] });
+    expect(frozen).toEqual(expected);
+    expect(frozen.summary.documents).toBe(docs.length);
+  });
+});
