@@ -601,4 +601,6 @@ export const KUBERNETES_FUNCTIONS_WITHOUT_SHIM: readonly string[] = [
   'transformList', 'transformMap', 'transformMapEntry',
   // optional helpers
   'optMap', 'optFlatMap',
+  // quantity arithmetic present in newer Kubernetes sources (release not established)
+  'mul', 'div', 'divInt',
 ];
