@@ -70,8 +70,11 @@ function charge(units: number): void {
   }
 }
 
-/** Notes harness gaps and harness bugs so that no CEL error-absorption hides them. */
-function noteIfFatal(e: unknown): unknown {
+/**
+ * Notes harness gaps and harness bugs (anything but a CEL runtime error) in the evaluation that is
+ * running, so that no CEL error absorption (`||`, `exists`) hides them. Returns `e` for `throw`.
+ */
+export function noteIfFatal(e: unknown): unknown {
   const state = stateStack[stateStack.length - 1];
   if (state !== undefined && e instanceof Error && !(e instanceof CelEvalError) && e.name !== 'EvaluationError') {
     state.fault.note(e);
@@ -111,7 +114,11 @@ const REQUEST_SCHEMA = {
 };
 
 /** An opaque value for `authorizer`; every call on it is a harness gap. */
-class AuthorizerPlaceholder {}
+export class AuthorizerPlaceholder {
+  public get requestResource(): never {
+    throw noteIfFatal(new HarnessUnsupportedError('authorizer.requestResource is not modelled'));
+  }
+}
 
 let baseEnv: Environment | undefined;
 
@@ -238,6 +245,9 @@ function strictify(node: AstNode, ctx: WalkContext): void {
     }
     case 'rcall': {
       const [name, receiver, args] = node.args as [string, AstNode, AstNode[]];
+      if (receiver.op === 'id' && ctx.unsupported.has(receiver.args as string)) {
+        strictify(receiver, ctx);
+      }
       if (meta.macro !== undefined || meta.alternate !== undefined) {
         if (receiver.op === 'id' && NAMESPACES.has(receiver.args as string) && !ctx.declared.has(receiver.args as string)) {
           throw new CelCompileError(`undeclared reference to '${receiver.args as string}.${name}'`, ctx.expression);
@@ -337,6 +347,39 @@ function underlying(node: AstNode): EvalFn {
   return meta.evaluate as EvalFn;
 }
 
+/** The cost a node adds by itself (its children count separately). */
+function ownCost(node: AstNode, macroName: string | undefined): number {
+  const meta = node.meta;
+  switch (node.op) {
+    case 'id': case '.': case '.?': case '[]': case '[?]': case '!_': case '-_':
+      return 1;
+    // cel-go's planner (OptOptimize) turns all-constant aggregates into constants: no cost.
+    case 'list':
+      return (node.args as AstNode[]).every((a) => a.op === 'value') ? 0 : 10;
+    case 'map':
+      return (node.args as Array<[AstNode, AstNode]>).every(([k, v]) => k.op === 'value' && v.op === 'value') ? 0 : 30;
+    case 'comprehension':
+      return RESULT_OVERHEAD[macroName ?? ''] ?? 0;
+    case 'call': {
+      if (meta.macro === undefined) return 0;
+      // has(a.b.c): the operand attribute costs (the ident is charged by its own node, plus every
+      // select but the last); the presence test itself is free in Kubernetes.
+      let selects = 0;
+      let n: AstNode | undefined = (meta.macro.args ?? [])[0];
+      while (n !== undefined && (n.op === '.' || n.op === '.?')) {
+        selects++;
+        n = (n.args as [AstNode])[0];
+      }
+      return Math.max(0, selects - 1);
+    }
+    case 'rcall':
+      // optional or / orValue are calls in cel-go
+      return meta.macro !== undefined ? 1 : 0;
+    default:
+      return 0;
+  }
+}
+
 function instrument(node: AstNode, macroName?: string): void {
   const meta = node.meta;
   // Recurse first (into whatever the node evaluates).
@@ -367,19 +410,7 @@ function instrument(node: AstNode, macroName?: string): void {
   }
 
   const op = node.op;
-  let own: number | undefined;
-  if (op === 'id' || op === '.' || op === '.?' || op === '[]' || op === '[?]' || op === '!_' || op === '-_') {own = 1;} else if (op === 'list') {own = 10;} else if (op === 'map') {own = 30;} else if (op === 'comprehension') {own = RESULT_OVERHEAD[macroName ?? ''] ?? 0;} else if (meta.macro !== undefined && op === 'call') {
-    // has(a.b.c): the operand attribute (ident + all but the last select); the test itself is free.
-    let depth = 0;
-    let n: AstNode | undefined = (meta.macro.args ?? [])[0];
-    while (n !== undefined && (n.op === '.' || n.op === '.?')) {
-      depth++;
-      n = (n.args as [AstNode])[0];
-    }
-    own = depth;
-  } else if (meta.macro !== undefined && op === 'rcall') {
-    own = 1; // optional or / orValue are calls in cel-go
-  }
+  const own = ownCost(node, macroName);
 
   if (BINARY.has(op) && meta.alternate === undefined && meta.macro === undefined) {
     node.evaluate = function (ev, ast, ctx) {
@@ -391,7 +422,7 @@ function instrument(node: AstNode, macroName?: string): void {
     return;
   }
   const base = underlying(node);
-  const cost = own ?? 0;
+  const cost = own;
   node.evaluate = function (ev, ast, ctx) {
     charge(cost);
     return base.call(node, ev as Evaluator, ast, ctx);

@@ -63,3 +63,15 @@ export class FatalFault {
     return this.first;
   }
 }
+
+/**
+ * The policy or binding itself is invalid: the API server would refuse to store it (bad enum value,
+ * `Deny` with `Warn`, a selector with a bad operator, `name` and `selector` both set...).
+ */
+export class PolicySpecError extends Error {
+  constructor(message: string) {
+    super(`invalid policy: ${message}`);
+    this.name = 'PolicySpecError';
+    Object.setPrototypeOf(this, new.target.prototype);
+  }
+}
