@@ -336,17 +336,22 @@ describe('messages, reasons, validation actions', () => {
 
   test('messageExpression wins; its fallbacks: error, blank, multi-line, too long → message → "failed expression"', () => {
     expect(msg(v1({ expression: 'false', message: 'static', messageExpression: "'dynamic ' + object.metadata.name" }))).toBe('dynamic p');
-    expect(msg(v1({ expression: 'false', message: 'static', messageExpression: 'object.missing' }))).toBe('static');
+    expect(msg(v1({ expression: 'false', message: 'static', messageExpression: 'string(object.missing)' }))).toBe('static');
     expect(msg(v1({ expression: 'false', message: 'static', messageExpression: "'   '" }))).toBe('static');
     expect(msg(v1({ expression: 'false', message: 'static', messageExpression: "'two\\nlines'" }))).toBe('static');
     expect(msg(v1({ expression: 'false', message: 'static', messageExpression: "'x'.replace('x', 'y', -1) + '" + 'a'.repeat(5200) + "'" }))).toBe('static');
-    expect(msg(v1({ expression: 'false', messageExpression: 'object.missing' }))).toBe('failed expression: false');
+    expect(msg(v1({ expression: 'false', messageExpression: 'string(object.missing)' }))).toBe('failed expression: false');
     expect(msg(v1({ expression: '  1 > 2  ' }))).toBe('failed expression: 1 > 2');
     expect(msg(v1({ expression: 'false', messageExpression: "'  padded  '" }))).toBe('padded');
   });
 
-  test('messageExpression must be a string expression', () => {
+  test('expression types are exact: messageExpression string, validation bool; dyn is refused (IsExactType)', () => {
     expect(() => msg(v1({ expression: 'false', messageExpression: '1' }))).toThrow(CelCompileError);
+    expect(() => msg(v1({ expression: 'false', messageExpression: 'object.metadata.name' }))).toThrow(/must evaluate to string but got dyn/);
+    expect(() => msg(v1({ expression: 'object.spec.enabled' }))).toThrow(/must evaluate to bool but got dyn/);
+    expect(msg(v1({ expression: "object.metadata.name == 'x'", messageExpression: "'name ' + object.metadata.name" }))).toBe('name p');
+    const typed = policy('p', { variables: [{ name: 'named', expression: "object.metadata.name == 'x'" }], validations: [{ expression: 'variables.named' }] });
+    expect(msg(typed)).toBe('failed expression: variables.named');
   });
 
   test('messageExpressions are evaluated even when the validation passes', () => {
@@ -376,7 +381,7 @@ describe('messages, reasons, validation actions', () => {
     const p = policy('p', {
       validations: undefined,
       auditAnnotations: [
-        { key: 'image', valueExpression: 'object.spec.containers[0].image' },
+        { key: 'image', valueExpression: 'string(object.spec.containers[0].image)' },
         { key: 'none', valueExpression: 'null' },
         { key: 'blank', valueExpression: "' '" },
       ],
@@ -384,7 +389,7 @@ describe('messages, reasons, validation actions', () => {
     const v = evaluateValidatingAdmissionPolicies([p], [binding('b', 'p')], podRequest(), cluster);
     expect(v.allowed).toBe(true);
     expect(v.auditAnnotations).toEqual({ 'p/image': 'ray:2' });
-    const bad = policy('q', { validations: undefined, auditAnnotations: [{ key: 'x', valueExpression: 'object.missing' }] });
+    const bad = policy('q', { validations: undefined, auditAnnotations: [{ key: 'x', valueExpression: 'string(object.missing)' }] });
     expect(evaluateValidatingAdmissionPolicies([bad], [binding('b', 'q')], podRequest(), cluster).allowed).toBe(false);
     expect(evaluateValidatingAdmissionPolicies([{ ...bad, spec: { ...bad.spec, failurePolicy: 'Ignore' } }], [binding('b', 'q')], podRequest(), cluster).allowed).toBe(true);
   });
@@ -475,7 +480,9 @@ describe('bindings of request, namespaceObject, object/oldObject', () => {
 
   test('namespaceObject: the request namespace with labels; null for cluster-scoped and Namespace requests', () => {
     expect(check("namespaceObject.metadata.labels.tenant == 'a' && namespaceObject.metadata.name == 'team-a'")).toBe(true);
-    expect(check('!has(namespaceObject.kind)')).toBe(true);
+    // namespaceObject is typed (kubernetes.Namespace): fields outside the type do not compile
+    expect(() => check('!has(namespaceObject.kind)')).toThrow(CelCompileError);
+    expect(() => check("namespaceObject.metadata.uid != ''")).toThrow(CelCompileError);
     const nsReq: AdmissionRequestInput = {
       operation: 'CREATE',
       kind: { group: '', version: 'v1', kind: 'Namespace' },

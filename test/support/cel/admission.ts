@@ -47,7 +47,12 @@ export interface AdmissionRequestInput {
   readonly object?: unknown;
   /** The existing object; null/absent on CREATE. */
   readonly oldObject?: unknown;
-  readonly userInfo?: { readonly username?: string; readonly uid?: string; readonly groups?: readonly string[]; readonly extra?: Readonly<Record<string, readonly string[]>> };
+  readonly userInfo?: {
+    readonly username?: string;
+    readonly uid?: string;
+    readonly groups?: readonly string[];
+    readonly extra?: Readonly<Record<string, readonly string[]>>;
+  };
   readonly dryRun?: boolean;
   readonly options?: unknown;
 }
@@ -150,6 +155,15 @@ export interface DecisionRecord {
   readonly expressionIndex: number;
 }
 
+/** One `validation_failure` audit entry. */
+export interface AuditFailure {
+  readonly message: string;
+  readonly policy: string;
+  readonly binding: string;
+  readonly expressionIndex: number;
+  readonly validationActions: readonly string[];
+}
+
 export interface AdmissionVerdict {
   readonly allowed: boolean;
   /** The API server's error message (first denial). */
@@ -161,7 +175,7 @@ export interface AdmissionVerdict {
   /** HTTP warnings (validationActions Warn). */
   readonly warnings: readonly string[];
   /** `validation.policy.admission.k8s.io/validation_failure` entries (validationActions Audit). */
-  readonly auditFailures: ReadonlyArray<{ message: string; policy: string; binding: string; expressionIndex: number; validationActions: readonly string[] }>;
+  readonly auditFailures: readonly AuditFailure[];
   /** Published audit annotations (`<policy>/<key>`). */
   readonly auditAnnotations: Readonly<Record<string, string>>;
   /** Every CEL evaluation, in order. */
@@ -185,7 +199,13 @@ export interface CompiledPolicy {
   readonly matchConstraints: MatchResources;
   readonly matchConditions: ReadonlyArray<CompiledExpr & { readonly name: string }>;
   readonly variables: ReadonlyArray<CompiledExpr & { readonly name: string }>;
-  readonly validations: ReadonlyArray<{ readonly expr: CompiledExpr; readonly message?: string; readonly messageExpr?: CompiledExpr; readonly reason: string; readonly expression: string }>;
+  readonly validations: ReadonlyArray<{
+    readonly expr: CompiledExpr;
+    readonly message?: string;
+    readonly messageExpr?: CompiledExpr;
+    readonly reason: string;
+    readonly expression: string;
+  }>;
   readonly auditAnnotations: ReadonlyArray<CompiledExpr & { readonly key: string }>;
 }
 
@@ -216,7 +236,13 @@ export interface PolicySpecCore {
  *
  * @throws PolicySpecError / CelCompileError when the API server would refuse the policy.
  */
-export function compilePolicySpec(key: string, name: string, spec: PolicySpecCore, hasParams: boolean, unsupportedIdentifiers: readonly string[] = []): CompiledPolicy {
+export function compilePolicySpec(
+  key: string,
+  name: string,
+  spec: PolicySpecCore,
+  hasParams: boolean,
+  unsupportedIdentifiers: readonly string[] = [],
+): CompiledPolicy {
   const failurePolicy = spec.failurePolicy ?? 'Fail';
   if (failurePolicy !== 'Fail' && failurePolicy !== 'Ignore') {
     throw new PolicySpecError(`${key}: failurePolicy ${JSON.stringify(failurePolicy)}`);
@@ -234,13 +260,14 @@ export function compilePolicySpec(key: string, name: string, spec: PolicySpecCor
   });
   if (matchConditions.length > 64) throw new PolicySpecError(`${key}: more than 64 matchConditions`);
 
-  const varNames: string[] = [];
+  // Each variable is declared with the type of its expression, for the expressions after it.
+  const varNames: Record<string, string> = {};
   const variables = (spec.variables ?? []).map((v, i) => {
     onlyKeys(v, ['name', 'expression'], `${key} spec.variables[${i}]`);
-    if (!CEL_IDENT.test(v.name) || varNames.includes(v.name)) throw new PolicySpecError(`${key}: variables[${i}].name ${JSON.stringify(v.name)} is invalid or repeated`);
-    const compiled = { name: v.name, site: site(`spec.variables[${i}].expression`), cel: compileCel(v.expression, { ...common, authorizer: true, namespaceObject: true, variables: [...varNames] }) };
-    varNames.push(v.name);
-    return compiled;
+    if (!CEL_IDENT.test(v.name) || v.name in varNames) throw new PolicySpecError(`${key}: variables[${i}].name ${JSON.stringify(v.name)} is invalid or repeated`);
+    const cel = compileCel(v.expression, { ...common, authorizer: true, namespaceObject: true, variables: { ...varNames } });
+    varNames[v.name] = cel.resultType;
+    return { name: v.name, site: site(`spec.variables[${i}].expression`), cel };
   });
 
   const validations = (spec.validations ?? []).map((v, i) => {
@@ -621,7 +648,7 @@ const REASON_CODES: Readonly<Record<string, number>> = { Unauthorized: 401, Forb
 export class VerdictBuilder {
   public readonly denials: Array<DecisionRecord & { kindLabel: string }> = [];
   public readonly warnings: string[] = [];
-  public readonly auditFailures: AdmissionVerdict['auditFailures'][number][] = [];
+  public readonly auditFailures: AuditFailure[] = [];
   public readonly auditAnnotations: Record<string, string> = {};
   public readonly evaluations: ExpressionEvaluation[] = [];
   public readonly errors: string[] = [];
@@ -638,7 +665,14 @@ export class VerdictBuilder {
   }
 
   /** Runs one (policy, binding, param) invocation and applies the validation actions. */
-  public invoke(p: CompiledPolicy, binding: string | undefined, actions: readonly string[], param: { label?: string; value: unknown }, base: Record<string, unknown>, opts: EvaluateOptions): void {
+  public invoke(
+    p: CompiledPolicy,
+    binding: string | undefined,
+    actions: readonly string[],
+    param: { label?: string; value: unknown },
+    base: Record<string, unknown>,
+    opts: EvaluateOptions,
+  ): void {
     this.invocations.push({ policy: p.key, binding, param: param.label });
     const ctx: InvocationContext = { policy: p, binding, param: param.label, opts, log: this.evaluations, errors: this.errors };
     const result = validate(ctx, { ...base, params: param.value });
@@ -647,7 +681,16 @@ export class VerdictBuilder {
       const evaluation = d.evaluation === 'error' ? 'error' : 'deny';
       for (const action of actions) {
         if (action === 'Deny') {
-          this.denials.push({ policy: p.key, binding, param: param.label, evaluation, message: d.message, reason: d.reason, expressionIndex: i, kindLabel: this.kindLabel });
+          this.denials.push({
+            policy: p.key,
+            binding,
+            param: param.label,
+            evaluation,
+            message: d.message,
+            reason: d.reason,
+            expressionIndex: i,
+            kindLabel: this.kindLabel,
+          });
         } else if (action === 'Warn') {
           this.warnings.push(binding === undefined
             ? `Validation failed for ${this.kindLabel} '${p.name}': ${d.message}`

@@ -64,7 +64,9 @@ export class CelCoverage {
     for (const s of sites) {
       const key = `${policy}\u0000${s.path}`;
       if (!this.entries.has(key)) {
-        this.entries.set(key, { policy, path: s.path, kind: s.kind, expression: s.expression, evaluations: 0, trueCount: 0, falseCount: 0, otherCount: 0, errorCount: 0 });
+        this.entries.set(key, {
+          policy, path: s.path, kind: s.kind, expression: s.expression, evaluations: 0, trueCount: 0, falseCount: 0, otherCount: 0, errorCount: 0,
+        });
       }
     }
   }

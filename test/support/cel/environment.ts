@@ -33,11 +33,17 @@ export interface CelDeclarations {
   readonly namespaceObject?: boolean;
   /** Declare `authorizer` and `authorizer.requestResource` (calls on it are not shimmed). */
   readonly authorizer?: boolean;
-  /** Names usable as `variables.<name>`; `undefined` leaves `variables` undeclared. */
-  readonly variables?: readonly string[];
+  /**
+   * Variables usable as `variables.<name>` with their types (as {@link CompiledCel.resultType}
+   * reports them; `dyn` when unknown); `undefined` leaves `variables` undeclared.
+   */
+  readonly variables?: Readonly<Record<string, string>>;
   /** Identifiers Kubernetes would not know but the policy engine might (Kyverno libraries): using one is a harness gap. */
   readonly unsupportedIdentifiers?: readonly string[];
-  /** The type the expression must have (`bool`, `string`...); `dyn` always passes. */
+  /**
+   * The type the expression must have, exactly (Kubernetes' compiler uses IsExactType: an
+   * expression of type `dyn`, like `object.spec.enabled`, is refused where `bool` is required).
+   */
   readonly resultType?: 'bool' | 'string' | 'string|null';
 }
 
@@ -97,8 +103,8 @@ function wrapShim(fn: ShimFunction, o: ShimOverload): (...args: unknown[]) => un
   };
 }
 
+/** Kubernetes' BuildRequestType (compile.go): AdmissionRequest without uid, object, oldObject. */
 const REQUEST_SCHEMA = {
-  uid: 'string',
   kind: { group: 'string', version: 'string', kind: 'string' },
   resource: { group: 'string', version: 'string', resource: 'string' },
   subResource: 'string',
@@ -153,7 +159,7 @@ function environmentFor(decl: CelDeclarations): Environment {
   if (decl.authorizer) env.registerVariable('authorizer', 'kubernetes.authorization.Authorizer');
   if (decl.variables !== undefined) {
     const schema: Record<string, string> = {};
-    for (const v of decl.variables) schema[v] = 'dyn';
+    for (const [name, type] of Object.entries(decl.variables)) schema[name] = type.replace(/\b[A-Z]\b/g, 'dyn');
     env.registerVariable({ name: 'variables', schema });
   }
   return env;
@@ -218,9 +224,44 @@ function validateRegexLiteral(args: AstNode[], index: number, ctx: WalkContext):
 
 const REGEX_FUNCTIONS = new Set(['matches', 'find', 'findAll']);
 
+/**
+ * `namespaceObject` is declared with Kubernetes' BuildNamespaceType (compile.go), not as dyn: a
+ * field outside it does not compile. (The type says `UID` while the runtime object, converted from
+ * JSON, has `uid`: both quirks are kept.)
+ */
+const NAMESPACE_TYPE: Readonly<Record<string, readonly string[]>> = {
+  '': ['metadata', 'spec', 'status'],
+  'metadata': ['name', 'generateName', 'namespace', 'labels', 'annotations', 'UID', 'creationTimestamp', 'deletionGracePeriodSeconds',
+    'deletionTimestamp', 'generation', 'resourceVersion', 'finalizers'],
+  'spec': ['finalizers'],
+  'status': ['conditions', 'phase'],
+};
+
+function checkNamespaceObjectField(node: AstNode, ctx: WalkContext): void {
+  const path: string[] = [];
+  let n: AstNode = node;
+  while (n.op === '.' || n.op === '.?') {
+    path.unshift((n.args as [AstNode, string])[1]);
+    n = (n.args as [AstNode, string])[0];
+  }
+  if (n.op !== 'id' || n.args !== 'namespaceObject' || !ctx.declared.has('namespaceObject') || path.length > 2) {
+    return;
+  }
+  const parent = path.length === 1 ? '' : path[0];
+  const field = path[path.length - 1];
+  if (!(NAMESPACE_TYPE[parent] ?? []).includes(field)) {
+    throw new CelCompileError(`undefined field '${field}' (namespaceObject is kubernetes.Namespace)`, ctx.expression);
+  }
+}
+
 function strictify(node: AstNode, ctx: WalkContext): void {
   const meta = node.meta;
   switch (node.op) {
+    case '.':
+    case '.?':
+      checkNamespaceObjectField(node, ctx);
+      forEachChild(node, (c) => strictify(c, ctx));
+      return;
     case 'id': {
       const id = node.args as string;
       if (ctx.unsupported.has(id)) {
@@ -519,11 +560,8 @@ export function compileCel(expression: string, decl: CelDeclarations = {}): Comp
     throw new CelCompileError(cleanMessage(checked.error as Error), expression);
   }
   const type = checked.type ?? 'dyn';
-  if (decl.resultType !== undefined && type !== 'dyn') {
-    const allowed = decl.resultType.split('|').map((t) => (t === 'null' ? 'null' : t));
-    if (!allowed.includes(type)) {
-      throw new CelCompileError(`expression must evaluate to ${decl.resultType}, found ${type}`, expression);
-    }
+  if (decl.resultType !== undefined && !decl.resultType.split('|').includes(type)) {
+    throw new CelCompileError(`must evaluate to ${decl.resultType.replace('|', ' or ')} but got ${type}`, expression);
   }
   instrument(root);
   const compiled = new CompiledCel(expression, type, (ctx) => parsed(ctx));
@@ -542,7 +580,7 @@ export function evalCel(expression: string, inputs: Record<string, unknown> = {}
   const decl: CelDeclarations = {
     params: 'params' in inputs,
     namespaceObject: 'namespaceObject' in inputs,
-    variables: vars !== undefined && vars !== null && typeof vars === 'object' ? Object.keys(vars) : undefined,
+    variables: vars !== undefined && vars !== null && typeof vars === 'object' ? Object.fromEntries(Object.keys(vars).map((k) => [k, 'dyn'])) : undefined,
   };
   const activation: Record<string, unknown> = { object: null, oldObject: null, request: defaultRequest() };
   for (const [k, v] of Object.entries(inputs)) {
