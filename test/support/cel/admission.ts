@@ -294,7 +294,9 @@ export function compilePolicySpec(
     onlyKeys(a, ['key', 'valueExpression'], `${key} spec.auditAnnotations[${i}]`);
     if (!QUALIFIED_NAME.test(a.key) || a.key.length > 63 || keys.has(a.key)) throw new PolicySpecError(`${key}: auditAnnotations[${i}].key ${JSON.stringify(a.key)} is invalid or repeated`);
     keys.add(a.key);
-    return { key: a.key, site: site(`spec.auditAnnotations[${i}].valueExpression`), cel: compileCel(a.valueExpression, { ...common, namespaceObject: true, variables: varNames, resultType: 'string|null' }) };
+    // Declared with the authorizer at write time (validation.go), although it is not bound when evaluated.
+    const cel = compileCel(a.valueExpression, { ...common, authorizer: true, namespaceObject: true, variables: varNames, resultType: 'string|null' });
+    return { key: a.key, site: site(`spec.auditAnnotations[${i}].valueExpression`), cel };
   });
 
   return {

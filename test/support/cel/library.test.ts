@@ -3,6 +3,8 @@
  * doc comments, Kubernetes lists.go/regex.go doc comments, kubernetes/website PR 46695) and Go's
  * own semantics where JavaScript differs.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { evalCel, shimmedFunctionTable } from './environment';
 import { CelEvalError, HarnessUnsupportedError } from './errors';
 import { goFormatDouble } from './strings';
@@ -339,6 +341,12 @@ describe('optional types, has() and macros', () => {
     expect(cel('[0, 1].exists(x, 1 / x == 1)')).toBe(true);
     expect(() => cel('[0].exists(x, 1 / x == 1)')).toThrow(CelEvalError);
   });
+});
+
+test('README.md names every shimmed function', () => {
+  const readme = fs.readFileSync(path.join(__dirname, 'README.md'), 'utf8');
+  const missing = shimmedFunctionTable().map((f) => f.name).filter((n) => !readme.includes(`\`${n}\``));
+  expect(missing).toEqual([]);
 });
 
 test('the shim table lists every shimmed function once per style', () => {
