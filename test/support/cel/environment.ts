@@ -15,7 +15,7 @@
 import { AstNode, ComprehensionArgs, Environment, Evaluator, isAstNode, MacroMeta } from './celjs';
 import { CelCompileError, CelEvalError, FatalFault, HarnessUnsupportedError } from './errors';
 import {
-  ALLOWED_MACROS, celName, INTERNAL_PREFIX, internalName, KUBERNETES_FUNCTIONS_WITHOUT_SHIM, ShimFunction,
+  ALLOWED_MACROS, celName, INTERNAL_PREFIX, internalName, KUBERNETES_FUNCTIONS_WITHOUT_SHIM,
   ShimOverload, SHIMS,
 } from './library';
 import { K8sQuantity } from './quantity';
@@ -88,7 +88,7 @@ export function noteIfFatal(e: unknown): unknown {
   return e;
 }
 
-function wrapShim(fn: ShimFunction, o: ShimOverload): (...args: unknown[]) => unknown {
+function wrapShim(o: ShimOverload): (...args: unknown[]) => unknown {
   const impl = o.impl as (...args: unknown[]) => unknown;
   return (...args: unknown[]) => {
     let result: unknown;
@@ -98,7 +98,6 @@ function wrapShim(fn: ShimFunction, o: ShimOverload): (...args: unknown[]) => un
       throw noteIfFatal(e);
     }
     charge(o.cost === undefined ? 1 : o.cost(args, result));
-    void fn;
     return result;
   };
 }
@@ -134,7 +133,7 @@ function buildBase(): Environment {
   env.registerType('kubernetes.authorization.Authorizer', AuthorizerPlaceholder);
   for (const fn of SHIMS) {
     for (const o of fn.overloads) {
-      env.registerFunction(o.sig.replace('$', internalName(fn.name)), wrapShim(fn, o), { async: false });
+      env.registerFunction(o.sig.replace('$', internalName(fn.name)), wrapShim(o), { async: false });
     }
   }
   env.registerOperator('kubernetes.Quantity == kubernetes.Quantity', (a: unknown, b: unknown) => {
