@@ -60,6 +60,9 @@ const project = new typescript.TypeScriptProject({
   devDeps: [
     'cdk8s-cli@^2.207.0', 'ajv@^8.17.1', 'ts-node@^10.9.2', '@types/node@^20',
     'fast-check@^4.10.2', 'typedoc@^0.28.20', 'typedoc-plugin-markdown@^4.14.1', 'kubernetes-models@^4.5.1',
+    // The CEL engine of the test-only Kubernetes admission harness (test/support/cel). Pinned
+    // exactly: the harness hooks into its AST nodes (cost counting, strict function table).
+    '@marcbachmann/cel-js@8.0.0',
   ],
 
   artifactsDirectory: 'pkg',
@@ -74,6 +77,14 @@ const project = new typescript.TypeScriptProject({
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       cacheDirectory: '<rootDir>/node_modules/.cache/jest',
+      // @marcbachmann/cel-js (the CEL engine of the test harness in test/support/cel) ships only ES
+      // modules; Jest's CommonJS runtime needs them transpiled. Every other package stays untouched.
+      transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
+      transform: {
+        '^.+/node_modules/@marcbachmann/cel-js/.+\\.js$': new javascript.Transform('ts-jest', {
+          tsconfig: { allowJs: true, checkJs: false, module: 'commonjs', target: 'es2022', isolatedModules: true },
+        }),
+      },
     },
   },
   eslint: true,
