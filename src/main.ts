@@ -25,7 +25,8 @@ export const TENANTS = {
   }),
   teamB: new TenantProfile({
     name: 'team-b',
-    bounds: { minCpu: '250m', maxCpu: '8', minMemory: '256Mi', maxMemory: '32Gi' },
+    // GPUs are closed by default: team-b's containers may have one each.
+    bounds: { minCpu: '250m', maxCpu: '8', minMemory: '256Mi', maxMemory: '32Gi', extendedResources: { 'nvidia.com/gpu': '1' } },
     defaultCpu: '2',
     defaultMemory: '8Gi',
   }),

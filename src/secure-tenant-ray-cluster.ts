@@ -133,7 +133,7 @@ export class SecureTenantRayCluster extends Construct {
         ...(props.name !== undefined ? { name: props.name } : {}),
         namespace: tenant.namespace,
         labels: { ...labels, tenant: tenant.name },
-        annotations: { ...tenant.bounds, [SYNC_WAVE_ANNOTATION]: wave('rayCluster', SyncWaves.WORKLOAD) },
+        annotations: { ...tenant.boundAnnotations(), [SYNC_WAVE_ANNOTATION]: wave('rayCluster', SyncWaves.WORKLOAD) },
       },
       spec: renderClusterSpec(config) as RayClusterSpec,
     });

@@ -1,6 +1,6 @@
 import { isDns1123Label, isLabelKey, isLabelValue } from './kubernetes/names';
 import { Quantity } from './kubernetes/quantity';
-import { TenantDefinition } from './policy/tenant-definition';
+import { EXTENDED_RESOURCES_ANNOTATION, TenantDefinition } from './policy/tenant-definition';
 import { describe, PropsError, requireQuantity, requireString } from './validation';
 
 /** The effect of the taint that reserves a tenant's nodes. */
@@ -33,9 +33,10 @@ export interface TenantTaint {
 }
 
 /**
- * Per-container CPU and memory bounds of a tenant. Every container's requests must be at least
- * the minimum and its limits at most the maximum. Values are Kubernetes quantities
- * (`'500m'`, `'2'`, `'1.5Gi'`, `'1536Mi'`), compared exactly.
+ * Per-container bounds of a tenant. Every container's requests must be at least the minimum and
+ * its limits at most the maximum. Values are Kubernetes quantities (`'500m'`, `'2'`, `'1.5Gi'`,
+ * `'1536Mi'`), compared exactly. Extended resources (GPUs) are closed by default: a container may
+ * use one only when it is named here.
  */
 export interface ContainerBounds {
   /** The smallest CPU request a container may make, e.g. `'100m'`. */
@@ -46,6 +47,11 @@ export interface ContainerBounds {
   readonly minMemory: string;
   /** The largest memory limit a container may set, e.g. `'8Gi'`. */
   readonly maxMemory: string;
+  /**
+   * The most of each extended resource a container may have, e.g. `{ 'nvidia.com/gpu': '2' }`.
+   * @default - none: no container may use an extended resource (no GPUs)
+   */
+  readonly extendedResources?: Record<string, string>;
 }
 
 /** Properties of a {@link TenantProfile}. */
@@ -84,6 +90,15 @@ export interface TenantProfileProps {
    * @default bounds.minMemory
    */
   readonly defaultMemory?: string;
+  /**
+   * Whether the tenant's clusters may be reached from outside the cluster network: a head Service
+   * of type NodePort or LoadBalancer, `externalIPs`, node ports, or KubeRay's `enableIngress`. The
+   * dashboard runs any code it is sent, so this stays off unless the platform puts its own
+   * authentication in front; declared ingress (`connections.allowFrom`, e.g. from a Gateway's
+   * namespace) is the usual way in.
+   * @default false
+   */
+  readonly allowExposure?: boolean;
 }
 
 /** A toleration of exactly one tenant's taint. */
@@ -134,6 +149,8 @@ export class TenantProfile {
   public readonly bounds: ContainerBounds;
   /** CPU for a container that states none. */
   public readonly defaultCpu: string;
+  /** Whether the tenant's clusters may be exposed outside the cluster network. */
+  public readonly allowExposure: boolean;
   /** Memory for a container that states none. */
   public readonly defaultMemory: string;
 
@@ -179,7 +196,18 @@ export class TenantProfile {
     if (maxCpu.isZero() || maxMemory.isZero()) {
       throw new PropsError(`TenantProfile(${this.name}).bounds: maxCpu and maxMemory must be greater than zero`);
     }
-    this.bounds = { minCpu: String(b.minCpu), maxCpu: String(b.maxCpu), minMemory: String(b.minMemory), maxMemory: String(b.maxMemory) };
+    const extended = extendedBounds(`TenantProfile(${this.name}).bounds.extendedResources`, b.extendedResources);
+    this.bounds = {
+      minCpu: String(b.minCpu),
+      maxCpu: String(b.maxCpu),
+      minMemory: String(b.minMemory),
+      maxMemory: String(b.maxMemory),
+      ...(extended ? { extendedResources: extended } : {}),
+    };
+    if (props.allowExposure !== undefined && typeof props.allowExposure !== 'boolean') {
+      throw new PropsError(`TenantProfile(${this.name}).allowExposure: expected true or false, got ${describe(props.allowExposure)}`);
+    }
+    this.allowExposure = props.allowExposure ?? false;
     const within = (prop: 'defaultCpu' | 'defaultMemory', min: Quantity, max: Quantity, fallback: string): string => {
       const raw = props[prop];
       if (raw === undefined) return fallback;
@@ -203,7 +231,24 @@ export class TenantProfile {
       taintKey: this.taintKey,
       taintValue: this.taintValue,
       taintEffect: this.taintEffect,
-      bounds: { ...this.bounds },
+      bounds: { ...this.bounds, ...(this.bounds.extendedResources ? { extendedResources: { ...this.bounds.extendedResources } } : {}) },
+      ...(this.allowExposure ? { allowExposure: true } : {}),
+    };
+  }
+
+  /**
+   * The bounds as RayCluster annotations (`minCpu`, `maxCpu`, `minMemory`, `maxMemory`, and
+   * `maxExtendedResources` as JSON when there are any), so the output is self-describing for
+   * `secure-ray check` without a tenants file.
+   */
+  public boundAnnotations(): Record<string, string> {
+    const b = this.bounds;
+    return {
+      minCpu: b.minCpu,
+      maxCpu: b.maxCpu,
+      minMemory: b.minMemory,
+      maxMemory: b.maxMemory,
+      ...(b.extendedResources ? { [EXTENDED_RESOURCES_ANNOTATION]: JSON.stringify(b.extendedResources) } : {}),
     };
   }
 
@@ -216,4 +261,24 @@ export class TenantProfile {
   public get toleration(): TenantToleration {
     return { key: this.taintKey, operator: 'Equal', value: this.taintValue, effect: this.taintEffect };
   }
+}
+
+/** Checks a map of extended resource name to a whole, non-negative quantity. */
+function extendedBounds(prop: string, value: unknown): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new PropsError(`${prop}: expected a map of extended resource name to quantity, e.g. { 'nvidia.com/gpu': '2' }, got ${describe(value)}`);
+  }
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(value)) {
+    if (!isLabelKey(name) || !name.includes('/') || name.startsWith('kubernetes.io/')) {
+      throw new PropsError(`${prop}: ${JSON.stringify(name)} is not an extended resource name (a domain-prefixed name such as 'nvidia.com/gpu')`);
+    }
+    const q = requireQuantity(`${prop}["${name}"]`, v);
+    if (!q.equals(Quantity.parse((q.toMilliCeil() / 1000n).toString()))) {
+      throw new PropsError(`${prop}["${name}"]: ${JSON.stringify(v)} is not a whole number; extended resources are counted in units`);
+    }
+    out[name] = String(v);
+  }
+  return out;
 }

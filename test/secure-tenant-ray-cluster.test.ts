@@ -7,7 +7,7 @@ import { errorOf, findObject, Manifest, newChart } from './support/manifests';
 
 const teamA = new TenantProfile({
   name: 'team-a',
-  bounds: { minCpu: '500m', maxCpu: '4', minMemory: '512Mi', maxMemory: '8Gi' },
+  bounds: { minCpu: '500m', maxCpu: '4', minMemory: '512Mi', maxMemory: '8Gi', extendedResources: { 'nvidia.com/gpu': '2' } },
   defaultCpu: '1',
   defaultMemory: '2Gi',
 });

@@ -282,9 +282,17 @@ export function readTenantsFile(file: string): TenantDefinition[] {
       if (key === 'bounds') {
         if (!isObject(tenant.bounds)) fail(`tenant ${JSON.stringify(name)}: "bounds" must be an object`, at);
         for (const [b, v] of Object.entries(tenant.bounds as Record<string, unknown>)) {
-          if (!(BOUND_FIELDS as readonly string[]).includes(b)) fail(`tenant ${JSON.stringify(name)}: unknown bound ${JSON.stringify(b)} (expected ${BOUND_FIELDS.join(', ')})`, at);
+          if (b === 'extendedResources') {
+            if (!isObject(v) || Object.values(v).some((x) => typeof x !== 'string' && typeof x !== 'number')) {
+              fail(`tenant ${JSON.stringify(name)}: bounds.extendedResources must map resource names to quantities, e.g. {"nvidia.com/gpu": "1"}`, at);
+            }
+            continue;
+          }
+          if (!(BOUND_FIELDS as readonly string[]).includes(b)) fail(`tenant ${JSON.stringify(name)}: unknown bound ${JSON.stringify(b)} (expected ${[...BOUND_FIELDS, 'extendedResources'].join(', ')})`, at);
           if (typeof v !== 'string' && typeof v !== 'number') fail(`tenant ${JSON.stringify(name)}: bounds.${b} must be a string or a number`, at);
         }
+      } else if (key === 'allowExposure') {
+        if (typeof tenant.allowExposure !== 'boolean') fail(`tenant ${JSON.stringify(name)}: "allowExposure" must be true or false`, at);
       } else if ((TENANT_STRING_FIELDS as readonly string[]).includes(key)) {
         if (typeof tenant[key] !== 'string') fail(`tenant ${JSON.stringify(name)}: "${key}" must be a string`, at);
       } else {

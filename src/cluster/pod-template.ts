@@ -8,13 +8,12 @@
  * @module
  */
 import { EnvVar, HEAD_PORTS, MountJson, PortJson, ResolvedContainer, ResolvedGroup, ResolvedQuantityPair, ResolvedResources } from './resolve';
+import { GPU_RESOURCE } from '../kuberay/constants';
 import { copyJson } from '../shared-render';
 import { TenantProfile } from '../tenant';
 
 type Json = Record<string, any>;
 
-/** The extended resource of NVIDIA GPUs. */
-export const GPU_RESOURCE = 'nvidia.com/gpu';
 
 /** What a template is rendered for. */
 export interface PodTemplateContext {

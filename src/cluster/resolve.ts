@@ -7,7 +7,7 @@
  */
 import { DEFAULT_RAY_VERSION, RAY_GID, RAY_UID, RayClusterConfig } from './config';
 import { AutoscalerVersion, AutoscalingOptions, UpscalingMode } from '../autoscaling';
-import { HEAD_GROUP_NAME, INJECTED_RESOURCES, RAY_PORTS } from '../kuberay/constants';
+import { GPU_RESOURCE, HEAD_GROUP_NAME, INJECTED_RESOURCES, RAY_PORTS } from '../kuberay/constants';
 import { isDns1123Label, isDns1123Subdomain, isEnvVarName, isIanaServiceName } from '../kubernetes/names';
 import { Quantity } from '../kubernetes/quantity';
 import { ResolvedNetwork } from '../network/options';
@@ -283,6 +283,14 @@ function resolveGroup(ctx: GroupContext, g: RayGroupOptions & { template?: unkno
 
   const replicas = nodeType === 'worker' ? resolveReplicas(p, g as WorkerGroupOptions, ctx.autoscaling) : undefined;
   const gpus = optionalInt(p('gpus'), g.gpus, 0, 0);
+  const maxGpus = ctx.tenant.bounds.extendedResources?.[GPU_RESOURCE];
+  if (gpus > 0 && maxGpus === undefined) {
+    throw new PropsError(`${p('gpus')}: tenant "${ctx.tenant.name}" may not use GPUs (its bounds.extendedResources has no ${GPU_RESOURCE}); `
+      + 'ask the platform team to grant them, or remove gpus');
+  }
+  if (maxGpus !== undefined && Quantity.parse(String(gpus)).greaterThan(Quantity.parse(maxGpus))) {
+    throw new PropsError(`${p('gpus')}: ${gpus} is more than tenant "${ctx.tenant.name}" allows per container (${maxGpus})`);
+  }
   const resources = resolveResources(p('resources'), g.resources);
 
   const templateVolumes: Json[] = Array.isArray(templateSpec.volumes) ? templateSpec.volumes : [];

@@ -134,5 +134,8 @@ export const RAY_VOLUMES = {
   token: { name: 'ray-token', mountPath: '/var/run/secrets/ray.io/serviceaccount' },
 } as const;
 
+/** The extended resource of NVIDIA GPUs, and the key of the taint GPU nodes usually carry. */
+export const GPU_RESOURCE = 'nvidia.com/gpu';
+
 /** The largest int32: the CRD default of `maxReplicas`. */
 export const MAX_INT32 = 2147483647;

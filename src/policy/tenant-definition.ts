@@ -5,7 +5,7 @@
 export interface TenantDefinition {
   /** The tenant name; the value of the `tenant` label on its RayClusters. */
   readonly name: string;
-  /** The namespace the tenant's clusters must live in. Unchecked when absent. */
+  /** The namespace the tenant's clusters must live in. Default: the tenant name (as `TenantProfile`). */
   readonly namespace?: string;
   /** The node label key marking the tenant's nodes. Default `tenant`. */
   readonly nodeLabelKey?: string;
@@ -27,7 +27,17 @@ export interface TenantDefinition {
     readonly minMemory?: string | number;
     /** The largest memory limit a container may have. */
     readonly maxMemory?: string | number;
+    /**
+     * The largest amount of each extended resource (e.g. `nvidia.com/gpu`) a container may have.
+     * A resource not named here may not be used at all.
+     */
+    readonly extendedResources?: Readonly<Record<string, string | number>>;
   };
+  /**
+   * Whether the tenant's clusters may be exposed outside the cluster network: a head Service of
+   * type NodePort or LoadBalancer, `externalIPs`, or KubeRay's `enableIngress`. Default false.
+   */
+  readonly allowExposure?: boolean;
 }
 
 /** The names of the four bound annotations the seed's Kyverno policy reads from a RayCluster. */
@@ -36,3 +46,13 @@ export const BOUND_ANNOTATIONS = ['minCpu', 'maxCpu', 'minMemory', 'maxMemory'] 
 export type BoundName = typeof BOUND_ANNOTATIONS[number];
 /** The label that names a RayCluster's tenant. */
 export const TENANT_LABEL = 'tenant';
+/**
+ * The annotation that carries a tenant's extended-resource bounds on a RayCluster (JSON, e.g.
+ * `{"nvidia.com/gpu":"1"}`), beside the four quantity annotations.
+ */
+export const EXTENDED_RESOURCES_ANNOTATION = 'maxExtendedResources';
+
+/** The namespace of a tenant: its definition's, else its name. */
+export function tenantNamespace(def: TenantDefinition): string {
+  return def.namespace ?? def.name;
+}

@@ -4,7 +4,7 @@ import { Quantity } from '../../src/kubernetes/quantity';
 import { checkBudget, clusterBudget, podResources } from '../../src/policy/budget';
 import { errorOf, findObject, newChart } from '../support/manifests';
 
-const tenant = new TenantProfile({ name: 'team-a', bounds: { minCpu: '100m', maxCpu: '8', minMemory: '128Mi', maxMemory: '32Gi' } });
+const tenant = new TenantProfile({ name: 'team-a', bounds: { minCpu: '100m', maxCpu: '8', minMemory: '128Mi', maxMemory: '32Gi', extendedResources: { 'nvidia.com/gpu': '1' } } });
 const apiServer = { cidr: '172.18.0.2/32' };
 
 describe('podResources: what a quota counts of one pod', () => {

@@ -96,7 +96,7 @@ describe('enforce-tenant-isolation', () => {
   test('tolerations: extra ones are fine, wildcards and other tenants\' are not', () => {
     const doc = compliant();
     const tol = doc.spec.headGroupSpec.template.spec.tolerations;
-    tol.push({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
+    tol.push({ key: 'example.com/spot', operator: 'Exists', effect: 'NoSchedule' });
     expect(rule(doc)).toEqual([]);
     tol.push({ operator: 'Exists' }, { key: 'tenant', operator: 'Equal', value: 'team-b' });
     expect(rule(doc)).toEqual([

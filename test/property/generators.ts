@@ -127,7 +127,8 @@ export const tenantArb = (hostile: boolean) => fc.record({
       ...(t.nodeLabelKey !== undefined ? { nodeLabelKey: t.nodeLabelKey } : {}),
       ...(t.nodeLabelValue !== undefined ? { nodeLabelValue: t.nodeLabelValue } : {}),
       ...(t.taint !== undefined ? { taint: t.taint } : {}),
-      bounds: { minCpu: q.minCpu, maxCpu: q.maxCpu, minMemory: q.minMemory, maxMemory: q.maxMemory },
+      // GPUs are closed by default; the generated groups ask for at most 4.
+      bounds: { minCpu: q.minCpu, maxCpu: q.maxCpu, minMemory: q.minMemory, maxMemory: q.maxMemory, extendedResources: { 'nvidia.com/gpu': '4' } },
       ...(q.defaultCpu !== undefined ? { defaultCpu: q.defaultCpu } : {}),
       ...(q.defaultMemory !== undefined ? { defaultMemory: q.defaultMemory } : {}),
     } as TenantProfileProps,
@@ -422,6 +423,16 @@ function patchesArb(workerCount: number, hostile: boolean): fc.Arbitrary<Patch[]
     group.map((g) => ({ patch: JsonPatch.remove(`${g}/template/spec/containers/0/resources/requests/memory`), describe: `${g} no memory request`, insecure: { what: 'patch remove memory request', hint: 'requests.memory' } })),
     fc.constant({ patch: JsonPatch.replace('/metadata/labels/tenant', 'someone-else'), describe: 'tenant label', insecure: { what: 'patch tenant label', hint: 'metadata.labels.tenant' } }),
     fc.constant({ patch: JsonPatch.replace('/metadata/namespace', 'someone-elses-ns'), describe: 'namespace', insecure: { what: 'patch namespace', hint: 'metadata.namespace' } }),
+    fc.constant({ patch: JsonPatch.remove('/metadata/namespace'), describe: 'no namespace', insecure: { what: 'patch remove namespace', hint: 'metadata.namespace' } }),
+    group.map((g) => ({ patch: JsonPatch.add(`${g}/labels`, { tenant: 'someone-else' }), describe: `${g} group labels`, insecure: { what: 'patch group labels tenant', hint: 'labels.tenant' } })),
+    group.map((g) => ({
+      patch: JsonPatch.add(`${g}/template/spec/containers/0/env`, [{ name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' }]),
+      describe: `${g} NVIDIA_VISIBLE_DEVICES`,
+      // Insecure unless the group asked for GPUs; the property accepts either verdict here.
+      uncertain: true,
+    })),
+    fc.constant({ patch: JsonPatch.add('/spec/headGroupSpec/serviceType', 'NodePort'), describe: '/spec/headGroupSpec serviceType', insecure: { what: 'patch serviceType NodePort', hint: 'serviceType' } }),
+    fc.constant({ patch: JsonPatch.add('/spec/headGroupSpec/enableIngress', true), describe: '/spec/headGroupSpec enableIngress', insecure: { what: 'patch enableIngress', hint: 'enableIngress' } }),
     // Secure patches.
     fc.constant({ patch: JsonPatch.add('/metadata/annotations/example.com~1note', 'x'), describe: 'annotation' }),
     group.map((g) => ({ patch: JsonPatch.add(`${g}/template/metadata/labels/app`, 'x'), describe: `${g} label` })),

@@ -15,7 +15,11 @@ function containersOf(path: string, template: Manifest): { path: string; c: Mani
 export function assertHardened(rc: Manifest, tenant: TenantProfile): void {
   expect(rc.metadata.labels.tenant).toBe(tenant.name);
   expect(rc.metadata.namespace).toBe(tenant.namespace);
-  expect(rc.metadata.annotations).toMatchObject(tenant.bounds);
+  expect(rc.metadata.annotations).toMatchObject(tenant.boundAnnotations());
+  expect(rc.spec.headGroupSpec.serviceType).toBe('ClusterIP');
+  expect(rc.spec.headGroupSpec.enableIngress).toBeUndefined();
+  expect(rc.spec.headGroupSpec.headService).toBeUndefined();
+  const maxGpu = tenant.bounds.extendedResources?.['nvidia.com/gpu'];
   const max = { cpu: Quantity.parse(tenant.bounds.maxCpu), memory: Quantity.parse(tenant.bounds.maxMemory) };
   const min = { cpu: Quantity.parse(tenant.bounds.minCpu), memory: Quantity.parse(tenant.bounds.minMemory) };
   for (const { path, template } of templates(rc)) {
@@ -33,8 +37,13 @@ export function assertHardened(rc: Manifest, tenant: TenantProfile): void {
       const types = Object.keys(v).filter((k) => k !== 'name');
       expect([path, v.name, types.every((t) => ['emptyDir', 'configMap', 'secret', 'persistentVolumeClaim', 'projected', 'downwardAPI', 'csi', 'ephemeral'].includes(t))]).toEqual([path, v.name, true]);
     }
+    const gpuRequested = containersOf(path, template).some(({ c }) => Number(c.resources?.limits?.['nvidia.com/gpu'] ?? 0) > 0);
+    expect([path, spec.tolerations.some((t: Manifest) => t.key === 'nvidia.com/gpu')]).toEqual([path, gpuRequested]);
     for (const { path: cpath, c } of containersOf(path, template)) {
       const sc = c.securityContext;
+      const gpus = c.resources.limits['nvidia.com/gpu'];
+      if (gpus !== undefined) expect([cpath, maxGpu !== undefined && Quantity.parse(gpus).lessOrEqual(Quantity.parse(maxGpu))]).toEqual([cpath, true]);
+      if (gpus === undefined) expect([cpath, (c.env ?? []).some((e: Manifest) => e.name === 'NVIDIA_VISIBLE_DEVICES')]).toEqual([cpath, false]);
       expect([cpath, sc.allowPrivilegeEscalation]).toEqual([cpath, false]);
       expect([cpath, sc.capabilities.drop]).toEqual([cpath, ['ALL']]);
       expect([cpath, (sc.capabilities.add ?? []).filter((x: string) => x !== 'NET_BIND_SERVICE')]).toEqual([cpath, []]);

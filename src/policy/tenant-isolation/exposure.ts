@@ -1,0 +1,47 @@
+/**
+ * Exposure: a tenant's RayCluster stays inside the cluster network unless the platform allows
+ * more. The dashboard/Jobs API runs any code it is sent, and many NetworkPolicy implementations
+ * admit traffic from the pod's own node (for kubelet probes): NodePort or LoadBalancer traffic
+ * SNATed to a node address may reach it past the policies. `externalIPs` lets a Service capture
+ * traffic for any address (CVE-2020-8554).
+ *
+ * @module
+ */
+import { asArray, asObject, asString, isSet, JsonObject } from '../../kubernetes/json';
+import { Violation } from '../types';
+
+const RULE = 'enforce-tenant-isolation' as const;
+
+/** The head Service of a RayCluster (`serviceType`, `headService`) and `enableIngress`, when exposure is not allowed. */
+export function checkExposure(spec: JsonObject, tenant: string | undefined, out: Violation[]): void {
+  const head = asObject(spec.headGroupSpec);
+  if (!head) return;
+  const who = tenant ? `tenant "${tenant}"` : 'this tenant';
+  const fix = 'keep the head Service ClusterIP and expose Ray through declared ingress (e.g. a Gateway in front, connections.allowFrom), '
+    + 'or ask the platform team to allow exposure for the tenant';
+  const refuse = (path: string, value: unknown, what: string) => out.push({
+    rule: RULE,
+    path,
+    value: value as JsonObject[string],
+    message: `${what}: ${who} may not expose its clusters outside the cluster network`,
+    bound: 'ClusterIP, no external addresses',
+    fix,
+  });
+  const serviceType = head.serviceType;
+  if (isSet(serviceType) && serviceType !== 'ClusterIP') refuse('spec.headGroupSpec.serviceType', serviceType, `the head Service would be of type ${String(serviceType)}`);
+  if (head.enableIngress === true) refuse('spec.headGroupSpec.enableIngress', true, 'KubeRay would create an Ingress for the dashboard');
+  const svc = asObject(asObject(head.headService)?.spec);
+  if (!svc) return;
+  const base = 'spec.headGroupSpec.headService.spec';
+  if (isSet(svc.type) && svc.type !== 'ClusterIP') refuse(`${base}.type`, svc.type, `the head Service would be of type ${String(svc.type)}`);
+  if (asArray(svc.externalIPs).length > 0) refuse(`${base}.externalIPs`, svc.externalIPs, 'the head Service claims external IPs (CVE-2020-8554)');
+  for (const field of ['loadBalancerSourceRanges', 'loadBalancerIP', 'loadBalancerClass', 'externalName'] as const) {
+    if (isSet(svc[field]) && !(Array.isArray(svc[field]) && asArray(svc[field]).length === 0)) {
+      refuse(`${base}.${field}`, svc[field], `the head Service sets ${field}`);
+    }
+  }
+  asArray(svc.ports).forEach((p, i) => {
+    const port = asObject(p);
+    if (isSet(port?.nodePort)) refuse(`${base}.ports[${i}].nodePort`, port?.nodePort, `the head Service port ${asString(port?.name) ?? i} asks for a node port`);
+  });
+}
