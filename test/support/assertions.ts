@@ -42,7 +42,8 @@ export function assertHardened(rc: Manifest, tenant: TenantProfile): void {
     for (const { path: cpath, c } of containersOf(path, template)) {
       const sc = c.securityContext;
       const gpus = c.resources.limits['nvidia.com/gpu'];
-      if (gpus !== undefined) expect([cpath, maxGpu !== undefined && Quantity.parse(gpus).lessOrEqual(Quantity.parse(maxGpu))]).toEqual([cpath, true]);
+      const gpusWithin = gpus !== undefined && maxGpu !== undefined && Quantity.parse(gpus).lessOrEqual(Quantity.parse(maxGpu));
+      if (gpus !== undefined) expect([cpath, gpusWithin]).toEqual([cpath, true]);
       const nvidiaEnv = (c.env ?? []).some((e: Manifest) => e.name === 'NVIDIA_VISIBLE_DEVICES');
       if (gpus === undefined) expect([cpath, nvidiaEnv]).toEqual([cpath, false]);
       expect([cpath, sc.allowPrivilegeEscalation]).toEqual([cpath, false]);
