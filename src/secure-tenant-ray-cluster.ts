@@ -4,14 +4,14 @@ import { RayClusterConfig } from './cluster/config';
 import { resolveClusterConfig } from './cluster/resolve';
 import { ClusterSyncWaves, SYNC_WAVE_ANNOTATION, SyncWaves } from './gitops';
 import { RayCluster, RayClusterSpec } from '../imports/ray.io';
-import { JsonObject } from './kubernetes/json';
+import { asObject, JsonObject } from './kubernetes/json';
 import { isDns1123Label } from './kubernetes/names';
 import { RayClusterNetworkPolicy } from './network/cluster-network-policy';
 import { ClusterConnections } from './network/connections';
 import { NetworkOptions, resolveNetworkOptions } from './network/options';
 import { checkDocument, RULE_IDS } from './policy/engine';
 import { formatViolation } from './policy/format';
-import { checkClusterNetworkPolicy, checkPinnedPorts } from './policy/network-policy-rule';
+import { checkGeneratedNetworkPolicy, checkPinnedPorts } from './policy/network-policy-rule';
 import { PinnedPortPlan } from './policy/pinned-ports';
 import { Violation } from './policy/types';
 import { copyJson, deepFreeze, renderOnce, trackChanges } from './shared-render';
@@ -106,7 +106,7 @@ export class SecureTenantRayCluster extends Construct {
   /** The pinned ports, in {@link NetworkMode.PINNED_PORTS}. */
   public readonly pinnedPorts?: PinnedPortPlan;
   /** The last verdict, for the render it judged (cdk8s runs validations more than once per synthesis). */
-  private lastVerdict?: { readonly json: unknown; readonly np: unknown; readonly errors: string[] };
+  private lastVerdict?: { readonly renders: readonly unknown[]; readonly errors: string[] };
 
   constructor(scope: Construct, id: string, props: SecureTenantRayClusterProps) {
     super(scope, id);
@@ -171,18 +171,33 @@ export class SecureTenantRayCluster extends Construct {
    */
   private validateRendered(): string[] {
     const json = this.render();
-    // cdk8s validates again inside each chart's synthesis; the same render has the same verdict.
-    const np = this.networkPolicy.renderForValidation() as JsonObject;
-    if (this.lastVerdict && this.lastVerdict.json === json && this.lastVerdict.np === np) return this.lastVerdict.errors;
-    const errors = this.judge(json, np);
-    this.lastVerdict = { json, np, errors };
+    // cdk8s validates again inside each chart's synthesis; the same renders have the same verdict.
+    const policies = this.networkPolicy.renderedPolicies();
+    const renders = [json, ...policies];
+    if (this.lastVerdict && this.lastVerdict.renders.length === renders.length && this.lastVerdict.renders.every((r, i) => r === renders[i])) {
+      return this.lastVerdict.errors;
+    }
+    const errors = this.judge(json, policies);
+    this.lastVerdict = { renders, errors };
     return errors;
   }
 
-  private judge(json: JsonObject, np: JsonObject): string[] {
+  private judge(json: JsonObject, policies: JsonObject[]): string[] {
     const result = checkDocument(json, { tenants: [this.tenant.toDefinition()], pssLevel: 'restricted', pssVersion: 'latest' });
     const violations: Violation[] = RULE_IDS.flatMap((r) => result.rules[r].violations);
-    violations.push(...checkClusterNetworkPolicy(json, np));
+    const name = asObject(json.metadata)?.name;
+    if (name !== this.name) {
+      violations.push({
+        rule: 'generate-network-policies',
+        path: 'metadata.name',
+        value: name,
+        bound: this.name,
+        message: 'the RayCluster\'s name was changed after construction: its pods would carry another ray.io/cluster label than its NetworkPolicies select',
+        fix: 'set the name with the name prop, not a patch',
+      });
+    }
+    const expected = this.networkPolicy.expectedPolicies();
+    expected.forEach((e, i) => violations.push(...checkGeneratedNetworkPolicy(policies[i] ?? {}, e)));
     if (this.pinnedPorts) violations.push(...checkPinnedPorts(json, this.pinnedPorts));
     return violations.map(formatViolation);
   }

@@ -3,7 +3,9 @@ import { Construct } from 'constructs';
 import { ClusterConnections } from './connections';
 import { ResolvedNetwork } from './options';
 import { RAY_LABELS } from '../kuberay/constants';
-import { ClusterNetworkSpec, headPolicySpec, isolationPolicySpec } from '../policy/network-policies';
+import { JsonObject } from '../kubernetes/json';
+import { ClusterNetworkSpec, headPolicySpec, isolationPolicySpec, needsHeadPolicy } from '../policy/network-policies';
+import { ExpectedPolicy } from '../policy/network-policy-rule';
 import { pinnedPolicyPorts } from '../policy/pinned-ports';
 import { copyJson, deepFreeze, renderOnce, trackChanges } from '../shared-render';
 
@@ -93,6 +95,21 @@ export class RayClusterNetworkPolicy extends Construct {
       internalPorts: plan ? pinnedPolicyPorts(plan) : undefined,
       ...p.connections._rules(),
     };
+  }
+
+  /** @internal The policies as they should be: the generator's output for the declared connections (for validation). */
+  public expectedPolicies(): ExpectedPolicy[] {
+    const spec = this.spec();
+    const out: ExpectedPolicy[] = [{ name: `${spec.clusterName}-isolation`, namespace: spec.namespace, spec: isolationPolicySpec(spec) }];
+    if (this.head || needsHeadPolicy(spec)) out.push({ name: `${spec.clusterName}-head`, namespace: spec.namespace, spec: headPolicySpec(spec) });
+    return out;
+  }
+
+  /** @internal The policies as they will be synthesized (after patches), in the order of `expectedPolicies`. */
+  public renderedPolicies(): JsonObject[] {
+    const out = [(this.resource as NetworkPolicyResource).renderForValidation() as JsonObject];
+    if (this.head) out.push(this.head.renderForValidation() as JsonObject);
+    return out;
   }
 
   /** The isolation policy as it will be synthesized, kept and frozen while nothing changes (copy it to change it). */

@@ -32,7 +32,7 @@ export class ClusterConnections {
    * the dashboard, Ray Client, GCS and head metrics; every pod for Serve and metrics).
    */
   public allowFrom(peer: NetworkPeer, ...ports: RayPort[]): this {
-    const added = checked('allowFrom', peer, ports);
+    const added = checked('allowFrom', 'ingress', peer, ports);
     this.ingress.push(...added);
     if (added.some((c) => c.port.target === PortTarget.HEAD)) this.onHeadIngress();
     return this;
@@ -40,7 +40,7 @@ export class ClusterConnections {
 
   /** Lets every pod of the cluster connect to `peer` on each port (e.g. an object store on 443, an external Redis). */
   public allowTo(peer: NetworkPeer, ...ports: RayPort[]): this {
-    this.egress.push(...checked('allowTo', peer, ports));
+    this.egress.push(...checked('allowTo', 'egress', peer, ports));
     return this;
   }
 
@@ -66,11 +66,16 @@ export class ClusterConnections {
   }
 }
 
-function checked(method: string, peer: NetworkPeer, ports: RayPort[]): DeclaredConnection[] {
-  if (!NetworkPeer.isNetworkPeer(peer)) throw new PropsError(`connections.${method}: expected a NetworkPeer (NetworkPeer.namespace/pods/ipBlock)`);
+function checked(method: string, direction: 'ingress' | 'egress', peer: NetworkPeer, ports: RayPort[]): DeclaredConnection[] {
+  if (!NetworkPeer.isNetworkPeer(peer)) throw new PropsError(`connections.${method}: expected a NetworkPeer (NetworkPeer.namespace/pods/ipBlock/internet)`);
+  const refusal = peer._refusal(direction);
+  if (refusal) throw new PropsError(`connections.${method}(${peer.description}): ${refusal}`);
   if (ports.length === 0) throw new PropsError(`connections.${method}(${peer.description}): name at least one RayPort; there is no "all ports"`);
   for (const p of ports) {
     if (!RayPort.isRayPort(p)) throw new PropsError(`connections.${method}(${peer.description}): expected RayPort values (RayPort.DASHBOARD, RayPort.tcp(443), ...)`);
+    if (peer._isInternet() && p.endPort !== undefined) {
+      throw new PropsError(`connections.${method}(${peer.description}): ${p.name} is a port range; egress to the internet is allowed only on named ports (RayPort.tcp(443))`);
+    }
   }
   return ports.map((port) => ({ peer, port }));
 }

@@ -1,6 +1,7 @@
 import { NetworkMode, PinnedPortsOptions, planPinnedPorts } from './pinned-ports';
-import { isDns1123Label } from '../kubernetes/names';
-import { ApiServerTarget, DEFAULT_API_SERVER_PORT, DEFAULT_DNS, DnsTarget } from '../policy/network-policies';
+import { ipInBlock } from '../kubernetes/cidr';
+import { cidrPrefix, isDns1123Label } from '../kubernetes/names';
+import { ApiServerTarget, DEFAULT_API_SERVER_PORT, DEFAULT_DNS, DnsTarget, METADATA_ADDRESSES, MIN_PREFIX } from '../policy/network-policies';
 import { PinnedPortPlan } from '../policy/pinned-ports';
 import { checkSelector, describe, enumValue, optionalPort, PropsError, requireCidr, requireString } from '../validation';
 
@@ -95,6 +96,14 @@ export function resolveApiServer(prop: string, api: ApiServerEgress | undefined)
   if (api === undefined) return undefined;
   if (api === null || typeof api !== 'object' || Array.isArray(api)) throw new PropsError(`${prop}: expected { cidr, port? }, got ${describe(api)}`);
   const cidr = requireCidr(`${prop}.cidr`, api.cidr);
+  const width = cidrPrefix(cidr)!;
+  const min = width.bits === 32 ? MIN_PREFIX.apiServer.ipv4 : MIN_PREFIX.apiServer.ipv6;
+  if (width.prefix < min) {
+    throw new PropsError(`${prop}.cidr: ${cidr} is too wide for the API server (/${width.prefix}; at least /${min}): `
+      + 'give its endpoint addresses (kubectl get endpoints kubernetes -n default), e.g. 172.18.0.2/32');
+  }
+  const metadata = METADATA_ADDRESSES.find((ip) => ipInBlock(ip, cidr));
+  if (metadata) throw new PropsError(`${prop}.cidr: ${cidr} contains the cloud metadata service ${metadata}; give the API server's endpoint addresses`);
   return Object.freeze({ cidr, port: optionalPort(`${prop}.port`, api.port, DEFAULT_API_SERVER_PORT) });
 }
 

@@ -37,6 +37,9 @@ export class RayPort {
   public static readonly METRICS = new RayPort('metrics', RAY_PORTS.metrics, undefined, PortProtocol.TCP, PortTarget.ALL_PODS);
   /** Autoscaler metrics (44217), on the head. */
   public static readonly AUTOSCALER_METRICS = new RayPort('autoscaler-metrics', 44217, undefined, PortProtocol.TCP, PortTarget.HEAD);
+  /** The widest range {@link RayPort.tcpRange} accepts: the size of Ray's default worker-port range (10002-19999). */
+  public static readonly MAX_RANGE = 10000;
+
   /** Dashboard metrics (44227), on the head. */
   public static readonly DASHBOARD_METRICS = new RayPort('dashboard-metrics', 44227, undefined, PortProtocol.TCP, PortTarget.HEAD);
 
@@ -58,9 +61,14 @@ export class RayPort {
     return new RayPort(`udp-${port}`, checkPort(port), undefined, PortProtocol.UDP, checkTarget(target));
   }
 
-  /** A TCP port range, inclusive. */
+  /**
+   * A TCP port range, inclusive, of at most {@link RayPort.MAX_RANGE} ports: there is no "all ports".
+   */
   public static tcpRange(from: number, to: number, target: PortTarget = PortTarget.ALL_PODS): RayPort {
     if (checkPort(to) < checkPort(from)) throw new PropsError(`RayPort.tcpRange: ${to} is below ${from}`);
+    if (to - from + 1 > RayPort.MAX_RANGE) {
+      throw new PropsError(`RayPort.tcpRange: ${from}-${to} spans ${to - from + 1} ports, more than ${RayPort.MAX_RANGE}: there is no "all ports"; name the ports the peer needs`);
+    }
     return new RayPort(`tcp-${from}-${to}`, from, to, PortProtocol.TCP, checkTarget(target));
   }
 

@@ -37,6 +37,41 @@ export interface ApiServerTarget {
 /** The default API-server port on its endpoints. */
 export const DEFAULT_API_SERVER_PORT = 6443;
 
+/**
+ * How wide an IP block may be. There is no "anyone": `/0` is never a peer, and narrower limits
+ * apply where a wide block would open a tenant's Ray cluster (whose dashboard runs any code it is
+ * sent) to networks nobody named:
+ *
+ * - any ipBlock: at least /8 (IPv4) or /32 (IPv6); wider blocks are "the internet" in all but
+ *   name — egress to the internet goes through `NetworkPeer.internet()` and named ports;
+ * - ingress from an ipBlock: at least /16 or /48 (a network someone can name, at most 65,536
+ *   IPv4 addresses);
+ * - the API server: at least /24 or /64 (its endpoints are a handful of addresses).
+ */
+export const MIN_PREFIX = {
+  /** Any ipBlock. */
+  any: { ipv4: 8, ipv6: 32 },
+  /** Ingress from an ipBlock. */
+  ingress: { ipv4: 16, ipv6: 48 },
+  /** The API server's endpoints. */
+  apiServer: { ipv4: 24, ipv6: 64 },
+} as const;
+
+/**
+ * The addresses `NetworkPeer.internet()` leaves out: private, shared (CGNAT), link-local (the
+ * cloud metadata service at 169.254.169.254 among them) and loopback ranges — the cluster's own
+ * networks are never "the internet".
+ */
+export const NON_INTERNET_RANGES = {
+  /** IPv4. */
+  ipv4: ['10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16'],
+  /** IPv6. */
+  ipv6: ['::1/128', 'fc00::/7', 'fe80::/10'],
+} as const;
+
+/** Cloud metadata services (instance credentials): no egress rule may reach them. */
+export const METADATA_ADDRESSES = ['169.254.169.254', 'fd00:ec2::254'] as const;
+
 /** One declared connection as NetworkPolicy peers and ports. */
 export interface DeclaredRule {
   /** The peers (`from` for ingress, `to` for egress). */

@@ -7,29 +7,61 @@
  */
 import { PinnedPortPlan, pinnedStartParams } from './pinned-ports';
 import { Violation } from './types';
-import { RAY_LABELS } from '../kuberay/constants';
-import { asArray, asObject, childPath, JsonObject, JsonValue } from '../kubernetes/json';
+import { asArray, asObject, JsonMap, JsonObject, JsonValue } from '../kubernetes/json';
 
 const RULE = 'generate-network-policies' as const;
 
+/** A NetworkPolicy the library generates: its name, namespace and spec (`network-policies.ts`). */
+export interface ExpectedPolicy {
+  /** `metadata.name`. */
+  readonly name: string;
+  /** `metadata.namespace`. */
+  readonly namespace: string;
+  /** The generated spec. */
+  readonly spec: JsonMap;
+}
+
+/** JSON with sorted keys: two rules are the same rule when their canonical forms are equal. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'undefined';
+}
+
 /**
- * A cluster's isolation NetworkPolicy as rendered must still select the cluster's pods
- * (`ray.io/cluster=<name>`), isolate both directions and live in the cluster's namespace.
+ * A generated NetworkPolicy as rendered (after escape-hatch patches) must still be one the library
+ * generates: in the cluster's namespace, selecting exactly the generated pods, isolating both
+ * directions, and allowing nothing but the generated rules — intra-cluster, DNS, declared
+ * connections, the API server. A rule may be removed (that only narrows what is allowed); a rule
+ * added or changed (`{}` allows everyone, `namespaceSelector: {}` every namespace, `0.0.0.0/0`
+ * every address) fails, naming it.
  */
-export function checkClusterNetworkPolicy(cluster: JsonObject, policy: JsonObject): Violation[] {
-  const spec = asObject(policy.spec) ?? {};
-  const clusterMeta = asObject(cluster.metadata) ?? {};
-  const policyMeta = asObject(policy.metadata) ?? {};
-  const where = (path: string) => `NetworkPolicy ${String(policyMeta.name)}: ${path}`;
+export function checkGeneratedNetworkPolicy(rendered: JsonObject, expected: ExpectedPolicy): Violation[] {
+  const spec = asObject(rendered.spec) ?? {};
+  const meta = asObject(rendered.metadata) ?? {};
+  const where = (path: string) => `NetworkPolicy ${expected.name}: ${path}`;
   const out: Violation[] = [];
-  const selected = asObject(asObject(spec.podSelector)?.matchLabels)?.[RAY_LABELS.cluster];
-  if (selected !== clusterMeta.name) {
+  if (meta.namespace !== expected.namespace) {
     out.push({
       rule: RULE,
-      path: where(childPath('spec.podSelector.matchLabels', RAY_LABELS.cluster)),
-      value: selected,
-      bound: String(clusterMeta.name),
-      message: 'the NetworkPolicy does not select the cluster\'s pods',
+      path: where('metadata.namespace'),
+      value: meta.namespace,
+      bound: expected.namespace,
+      message: meta.namespace === undefined
+        ? 'the NetworkPolicy has no namespace: it would land wherever kubectl or Argo CD defaults to, and leave the cluster\'s pods unprotected'
+        : 'the NetworkPolicy is not in the cluster\'s namespace',
+      fix: 'keep the policy in the cluster\'s namespace (remove the patch)',
+    });
+  }
+  if (canonical(spec.podSelector) !== canonical(expected.spec.podSelector)) {
+    out.push({
+      rule: RULE,
+      path: where('spec.podSelector'),
+      value: spec.podSelector,
+      bound: canonical(expected.spec.podSelector),
+      message: 'the NetworkPolicy does not select exactly the cluster\'s pods',
       fix: 'remove the patch that changed the policy\'s podSelector',
     });
   }
@@ -44,17 +76,35 @@ export function checkClusterNetworkPolicy(cluster: JsonObject, policy: JsonObjec
       fix: 'set spec.policyTypes: [Ingress, Egress]',
     });
   }
-  if (policyMeta.namespace !== clusterMeta.namespace) {
-    out.push({
-      rule: RULE,
-      path: where('metadata.namespace'),
-      value: policyMeta.namespace,
-      bound: String(clusterMeta.namespace),
-      message: 'the NetworkPolicy is not in the RayCluster\'s namespace',
-      fix: 'keep the policy in the cluster\'s namespace',
+  for (const side of ['ingress', 'egress'] as const) {
+    const allowed = new Set(asArray(expected.spec[side]).map(canonical));
+    const given = spec[side];
+    if (given !== undefined && given !== null && !Array.isArray(given)) {
+      out.push({ rule: RULE, path: where(`spec.${side}`), value: given, message: `spec.${side} is not a list of rules`, fix: 'remove the patch' });
+      continue;
+    }
+    asArray(given).forEach((r, i) => {
+      if (allowed.has(canonical(r))) return;
+      out.push({
+        rule: RULE,
+        path: where(`spec.${side}[${i}]`),
+        value: r,
+        message: `a rule the library does not generate: it would allow ${describeRule(r, side)}`,
+        bound: `only the generated ${side} rules (intra-cluster, DNS, declared connections, the API server)`,
+        fix: 'remove the patch; declare connections with cluster.connections.allowFrom/allowTo',
+      });
     });
   }
   return out;
+}
+
+/** What a rule allows, in words, for the violation. */
+function describeRule(rule: JsonValue | undefined, side: 'ingress' | 'egress'): string {
+  const r = asObject(rule);
+  const peers = r ? r[side === 'ingress' ? 'from' : 'to'] : undefined;
+  const who = peers === undefined ? (side === 'ingress' ? 'traffic from everyone' : 'traffic to everyone') : `traffic ${side === 'ingress' ? 'from' : 'to'} ${canonical(peers)}`;
+  const ports = r?.ports === undefined ? 'on every port' : `on ${canonical(r.ports)}`;
+  return `${who} ${ports}`;
 }
 
 /** In pinned-ports mode the rendered `rayStartParams` must still pin what the policy opens. */

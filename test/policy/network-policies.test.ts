@@ -2,7 +2,7 @@ import { RAY_LABELS } from '../../src/kuberay/constants';
 import {
   ClusterNetworkSpec, DEFAULT_DNS, dnsEgressRule, headPolicySpec, isolationPolicySpec, needsHeadPolicy,
 } from '../../src/policy/network-policies';
-import { checkClusterNetworkPolicy, checkPinnedPorts } from '../../src/policy/network-policy-rule';
+import { checkGeneratedNetworkPolicy, checkPinnedPorts } from '../../src/policy/network-policy-rule';
 import { PinnedPortPlan, pinnedPolicyPorts, pinnedStartParams } from '../../src/policy/pinned-ports';
 
 /** The generator and the rule that holds a rendered policy to it, without a synth. */
@@ -69,21 +69,39 @@ describe('the generated NetworkPolicies', () => {
   });
 });
 
-describe('checkClusterNetworkPolicy and checkPinnedPorts (rules on rendered output)', () => {
+describe('checkGeneratedNetworkPolicy and checkPinnedPorts (rules on rendered output)', () => {
   const cluster = { apiVersion: 'ray.io/v1', kind: 'RayCluster', metadata: { name: 'rc', namespace: 'team-a' }, spec: {} };
-  const policy = (s: any, namespace = 'team-a'): any => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'rc-isolation', namespace }, spec: s });
+  const expected = { name: 'rc-isolation', namespace: 'team-a', spec: isolationPolicySpec(spec) };
+  const policy = (s: any, namespace?: string): any => ({
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'rc-isolation', ...(namespace !== undefined ? { namespace } : {}) }, spec: s,
+  });
+  const paths = (s: any, ns: string | null = 'team-a') => checkGeneratedNetworkPolicy(policy(s, ns ?? undefined), expected).map((v) => v.path.replace('NetworkPolicy rc-isolation: ', ''));
 
-  test('the generated policy passes', () => {
-    expect(checkClusterNetworkPolicy(cluster, policy(isolationPolicySpec(spec)))).toEqual([]);
+  test('the generated policy passes, keys in any order; removing a rule only narrows it and passes', () => {
+    expect(paths(JSON.parse(JSON.stringify(isolationPolicySpec(spec))))).toEqual([]);
+    const narrowed = isolationPolicySpec(spec);
+    (narrowed.ingress as any[]).pop();
+    expect(paths(narrowed)).toEqual([]);
   });
 
   test.each([
-    ['another cluster selected', { ...isolationPolicySpec(spec), podSelector: { matchLabels: { 'ray.io/cluster': 'other' } } }, 'team-a',
-      'NetworkPolicy rc-isolation: spec.podSelector.matchLabels["ray.io/cluster"]'],
-    ['egress not isolated', { ...isolationPolicySpec(spec), policyTypes: ['Ingress'] }, 'team-a', 'NetworkPolicy rc-isolation: spec.policyTypes'],
-    ['another namespace', isolationPolicySpec(spec), 'team-b', 'NetworkPolicy rc-isolation: metadata.namespace'],
-  ])('%s fails at the field', (_, s, ns, path) => {
-    expect(checkClusterNetworkPolicy(cluster, policy(s, ns)).map((v) => [v.rule, v.path])).toEqual([['generate-network-policies', path]]);
+    ['ingress from everyone ({})', (s: any) => s.ingress.push({}), 'spec.ingress[2]'],
+    ['every namespace', (s: any) => s.ingress.push({ from: [{ namespaceSelector: {} }] }), 'spec.ingress[2]'],
+    ['egress to 0.0.0.0/0', (s: any) => s.egress.push({ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }), 'spec.egress[2]'],
+    ['a declared rule widened to every port', (s: any) => { delete s.ingress[1].ports; }, 'spec.ingress[1]'],
+    ['a selector that selects no pod', (s: any) => { s.podSelector = { matchExpressions: [{ key: 'x', operator: 'DoesNotExist' }] }; }, 'spec.podSelector'],
+    ['another cluster selected', (s: any) => { s.podSelector = { matchLabels: { 'ray.io/cluster': 'other' } }; }, 'spec.podSelector'],
+    ['egress not isolated', (s: any) => { s.policyTypes = ['Ingress']; }, 'spec.policyTypes'],
+  ])('%s fails at the field', (_, edit, path) => {
+    const s = JSON.parse(JSON.stringify(isolationPolicySpec(spec)));
+    edit(s);
+    expect(paths(s)).toEqual([path]);
+  });
+
+  test('a missing or other namespace fails', () => {
+    expect(paths(isolationPolicySpec(spec), null)).toEqual(['metadata.namespace']);
+    expect(paths(isolationPolicySpec(spec), 'team-b')).toEqual(['metadata.namespace']);
+    expect(cluster.metadata.namespace).toBe(expected.namespace);
   });
 
   test('pinned ports: a rayStartParams value that no longer matches the plan fails at its path', () => {
