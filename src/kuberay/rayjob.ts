@@ -447,6 +447,17 @@ export function buildRayJob(rayJob: JsonObject, options?: BuildRayJobOptions): R
     });
   }
 
+  if (job.spec.suspend === true) {
+    notes.push({
+      path: 'spec.suspend',
+      message: 'spec.suspend is true: KubeRay creates nothing (or deletes the RayCluster and the submitter Job) until it is false, '
+        + 'then builds what this model shows (Kueue resumes RayJobs this way)',
+    });
+  }
+  if (objOf(job.spec.rayClusterSpec)?.suspend === true) {
+    notes.push({ path: 'spec.rayClusterSpec.suspend', message: 'spec.rayClusterSpec.suspend is true: the RayCluster is created suspended and runs no pod until it is resumed' });
+  }
+
   const selector = stringMap(job.spec.clusterSelector);
   const selectorMode = Object.keys(selector).length > 0;
   const clusterName = selectorMode ? (selector['ray.io/cluster'] ?? '') : `${job.name}-${suffix}`;

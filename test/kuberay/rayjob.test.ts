@@ -552,3 +552,12 @@ describe('robustness', () => {
     expect(cmd).toContain('-- echo hi ;');
   });
 });
+
+describe('notes', () => {
+  test('suspend (RayJob and cluster spec) and an external managedBy are noted; the model still shows what would be built', () => {
+    const m = buildRayJob(rayJob({ suspend: true, shutdownAfterJobFinishes: true, managedBy: 'kueue.x-k8s.io/multikueue', rayClusterSpec: clusterSpec({ suspend: true }) }));
+    expect(m.notes.map((n) => n.path)).toEqual(['spec.managedBy', 'spec.suspend', 'spec.rayClusterSpec.suspend']);
+    expect(m.refusals).toEqual([]);
+    expect(m.rayPods).toHaveLength(2);
+  });
+});
