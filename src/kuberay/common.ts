@@ -503,6 +503,6 @@ export function rebaseRayPod(pod: RayPod, specPath: string): RayPod {
 }
 
 /** A {@link KubeRayRefusal} or {@link KubeRayNote} with its path rebased. */
-export function rebaseFinding<T extends { readonly path: string }>(finding: T, specPath: string): T {
+export function rebaseFinding<T extends KubeRayNote>(finding: T, specPath: string): T {
   return { ...finding, path: rebasePath(finding.path, specPath) };
 }

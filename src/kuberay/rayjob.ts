@@ -168,9 +168,23 @@ function parseSemver(s: string): { v: number[]; pre: boolean } | undefined {
 }
 
 /** The inputs of {@link buildJobSubmitCommand} that come from the RayJob's status. */
-interface SubmitStatus {
+export interface SubmitStatus {
+  /** `status.dashboardURL`: `<head Service>.<namespace>.svc.<domain>:<port>` (empty while a SidecarMode cluster is built). */
   readonly dashboardURL: string;
+  /** `status.jobId`: the submission id. */
   readonly jobId: string;
+}
+
+/** The submit script as an argument list (joined with spaces into the container's single argument). */
+export interface SubmitCommand {
+  /** The words of the bash script. */
+  readonly command: string[];
+}
+
+/** KubeRay's error when it cannot build the submit script. */
+export interface SubmitCommandError {
+  /** The error. */
+  readonly error: string;
 }
 
 /**
@@ -182,7 +196,7 @@ interface SubmitStatus {
  * does not parse.
  */
 export function buildJobSubmitCommand(spec: Obj, mode: 'K8sJobMode' | 'SidecarMode', status: SubmitStatus,
-  options?: KubeRayOperatorOptions): { command: string[] } | { error: string } {
+  options?: KubeRayOperatorOptions): SubmitCommand | SubmitCommandError {
   let address: string;
   let port = DEFAULT_DASHBOARD_PORT;
   if (mode === 'SidecarMode') {

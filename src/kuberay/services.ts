@@ -159,7 +159,7 @@ function buildServiceForHeadPod(c: ClusterInput, labels: Record<string, string>,
 
 /**
  * The head Service the RayCluster controller creates for a RayCluster (`reconcileHeadService`):
- * {@link buildServiceForHeadPod} with the head template's `app.kubernetes.io/name` label (when it
+ * `BuildServiceForHeadPod` with the head template's `app.kubernetes.io/name` label (when it
  * sets one) and `spec.headServiceAnnotations`.
  */
 export function buildClusterHeadService(rayCluster: JsonObject, options?: KubeRayOperatorOptions): JsonObject {
