@@ -291,3 +291,21 @@ describe('robustness', () => {
     expect(m.refusals.length).toBeGreaterThan(0);
   });
 });
+
+describe('notes', () => {
+  test('managedBy, suspend (RayService and cluster), excludeHeadPodFromServeSvc, and a head label override', () => {
+    const spec = withHeadPorts([{ name: 'serve', containerPort: 8000 }], { suspend: true });
+    obj(spec.headGroupSpec).labels = { 'app.kubernetes.io/created-by': 'me' };
+    const m = buildRayService(rayService({ managedBy: 'kueue.x-k8s.io/multikueue', suspend: true, excludeHeadPodFromServeSvc: true, rayClusterConfig: spec }));
+    expect(m.notes.map((n) => n.path)).toEqual([
+      'spec.managedBy',
+      'spec.suspend',
+      'spec.rayClusterConfig.suspend',
+      'spec.rayClusterConfig.headGroupSpec.template.metadata.labels',
+      'spec.rayClusterConfig.headGroupSpec.template.metadata.labels',
+      'spec.excludeHeadPodFromServeSvc',
+    ]);
+    expect(m.notes[3].message).toContain('app.kubernetes.io/created-by');
+    expect(m.refusals).toEqual([]);
+  });
+});
