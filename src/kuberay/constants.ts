@@ -128,10 +128,22 @@ export const RAY_VOLUMES = {
   sharedMemory: { name: 'shared-mem', mountPath: '/dev/shm' },
   /** The `/tmp/ray` log volume shared with the autoscaler and the collector. */
   logs: { name: 'ray-logs', mountPath: '/tmp/ray' },
-  /** The mTLS Secret (`utils.RayTLSVolumeName`; the exact string was not readable in the stored source). */
+  /** The mTLS Secret `ray-<head|worker>-secret-<cluster>` (`utils.RayTLSVolumeName`; see {@link TLS_SECRET_PREFIXES}). */
   tls: { name: 'ray-tls', mountPath: '/etc/ray/tls' },
   /** The projected service-account token for Kubernetes token auth (`utils.RayTokenVolumeName`). */
   token: { name: 'ray-token', mountPath: '/var/run/secrets/ray.io/serviceaccount' },
+} as const;
+
+/**
+ * The prefixes of the Secrets cert-manager fills for mTLS (`spec.tlsOptions.enabled`), one per node
+ * type: the Secret is `<prefix>-<cluster>` (`utils.GetTLSSecretName`). Not the Certificates, which
+ * are `ray-head-cert-<cluster>` and `ray-worker-cert-<cluster>`.
+ */
+export const TLS_SECRET_PREFIXES = {
+  /** `utils.RayHeadSecretPrefix`. */
+  head: 'ray-head-secret',
+  /** `utils.RayWorkerSecretPrefix`. */
+  worker: 'ray-worker-secret',
 } as const;
 
 /** The largest int32: the CRD default of `maxReplicas`. */
