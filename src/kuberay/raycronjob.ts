@@ -14,10 +14,12 @@
  * @module
  */
 
-import { cloneObj, featureGates, isObj, KUBERAY_OWNER_KEYS, KubeRayNote, KubeRayRefusal, Obj, objOf, str } from './common';
-import { buildRayJob, BuildRayJobOptions, parseYaml11, RayJobModel, rebaseRayJobModel } from './rayjob';
-import { validateRayCronJob } from './validation';
-import type { JsonObject } from '../kubernetes/json';
+import { KUBERAY_ORIGIN_LABELS } from './constants';
+import { KubeRayNote, KubeRayRefusal } from './findings';
+import { featureGates } from './operator';
+import { buildRayJob, BuildRayJobOptions, RayJobModel, rebaseRayJobModel } from './rayjob';
+import { validateRayCronJob } from './validate-workloads';
+import { asObject, asString, cloneMap, isMap, JsonMap, JsonObject } from '../kubernetes/json';
 
 /** The scheduled time the model uses when none is given: 2026-01-01T00:00:00Z. */
 export const DEFAULT_SCHEDULED_TIME = '2026-01-01T00:00:00Z';
@@ -72,11 +74,11 @@ function rfc3339(d: Date): string {
  * annotation `ray.io/cronjob-scheduled-timestamp`, and `spec` a copy of `spec.jobTemplate`.
  */
 export function buildRayCronJob(rayCronJob: JsonObject, options?: BuildRayCronJobOptions): RayCronJobModel {
-  const doc: JsonObject = isObj(rayCronJob) ? rayCronJob : {};
-  const md = objOf(doc.metadata);
-  const spec = objOf(doc.spec) ?? {};
-  const name = str(md?.name) ?? '';
-  const namespace = str(md?.namespace);
+  const doc: JsonObject = isMap(rayCronJob) ? rayCronJob : {};
+  const md = asObject(doc.metadata);
+  const spec = asObject(doc.spec) ?? {};
+  const name = asString(md?.name) ?? '';
+  const namespace = asString(md?.namespace);
   const when = scheduledDate(options?.scheduledTime);
   const rayJobName = `${name}-${Math.floor(when.getTime() / 60000)}`;
   const notes: KubeRayNote[] = [];
@@ -90,16 +92,16 @@ export function buildRayCronJob(rayCronJob: JsonObject, options?: BuildRayCronJo
   const suspended = spec.suspend === true;
   if (suspended) notes.push({ path: 'spec.suspend', message: 'spec.suspend is true: no new RayJob is created' });
 
-  const rayJobMeta: Obj = {
+  const rayJobMeta: JsonMap = {
     name: rayJobName,
-    labels: { [KUBERAY_OWNER_KEYS.cronJobName]: name },
-    annotations: { [KUBERAY_OWNER_KEYS.cronJobScheduledTimestamp]: rfc3339(when) },
+    labels: { [KUBERAY_ORIGIN_LABELS.cronJobName]: name },
+    annotations: { [KUBERAY_ORIGIN_LABELS.cronJobScheduledTimestamp]: rfc3339(when) },
   };
   if (namespace) rayJobMeta.namespace = namespace;
-  const rayJob: JsonObject = { apiVersion: 'ray.io/v1', kind: 'RayJob', metadata: rayJobMeta, spec: cloneObj(spec.jobTemplate) };
+  const rayJob: JsonObject = { apiVersion: 'ray.io/v1', kind: 'RayJob', metadata: rayJobMeta, spec: cloneMap(spec.jobTemplate) };
   const job = rebaseRayJobModel(buildRayJob(rayJob, options), 'spec.jobTemplate');
   const refusals: KubeRayRefusal[] = [
-    ...validateRayCronJob(doc, parseYaml11, options),
+    ...validateRayCronJob(doc, options),
     // The RayJob's own name check: `<raycronjob>-<minutes>` must be a DNS-1035 label of at most 47 characters.
     ...job.refusals.filter((r) => r.check === 'ValidateRayJobMetadata'),
   ];

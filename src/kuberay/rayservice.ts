@@ -31,15 +31,15 @@
  * @module
  */
 
-import {
-  arr, cloneObj, isObj, KUBERAY_CONTROLLER, KUBERAY_OWNER_KEYS, KUBERAY_VERSION, KubeRayNote, KubeRayOperatorOptions,
-  KubeRayRefusal, Obj, objectName, objOf, randomSuffix, rebaseRayPod, str, stringMap,
-} from './common';
-import { buildClusterHeadService, buildOwnerHeadService, buildServeService, servePort, unmatchedSelectorKeys } from './services';
-import { isIncrementalUpgrade, validateRayServiceMetadata, validateRayServiceSpec } from './validation';
+import { KUBERAY_CONTROLLER, KUBERAY_ORIGIN_LABELS, MODELLED_KUBERAY_VERSION } from './constants';
+import { KubeRayNote, KubeRayRefusal } from './findings';
+import { KubeRayOperatorOptions, objectName, randomSuffix } from './operator';
 import { RayPod } from './pod-build';
 import { buildRayPods } from './pods';
-import type { JsonObject } from '../kubernetes/json';
+import { rebaseRayPod } from './rebase';
+import { buildClusterHeadService, buildOwnerHeadService, buildServeService, servePort, unmatchedSelectorKeys } from './services';
+import { isIncrementalUpgrade, validateRayServiceMetadata, validateRayServiceSpec } from './validate-workloads';
+import { asArray, asObject, asString, cloneMap, isMap, JsonMap, JsonObject, stringMap } from '../kubernetes/json';
 
 /** Stands for the spec hash KubeRay writes in `ray.io/hash-without-replicas-and-workers-to-delete`. */
 export const SPEC_HASH_PLACEHOLDER = '<hash of spec.rayClusterConfig>';
@@ -86,23 +86,23 @@ export interface RayServiceModel {
  * `ray.io/num-worker-groups` and `ray.io/kuberay-version`, and a copy of `spec.rayClusterConfig`.
  */
 function constructRayCluster(name: string, namespace: string | undefined, labels: Record<string, string>,
-  annotations: Record<string, string>, clusterSpec: Obj, clusterName: string): Obj {
-  const metadata: Obj = {
+  annotations: Record<string, string>, clusterSpec: JsonObject, clusterName: string): JsonMap {
+  const metadata: JsonMap = {
     name: clusterName,
     labels: {
       ...labels,
-      [KUBERAY_OWNER_KEYS.originatedFromCrName]: name,
-      [KUBERAY_OWNER_KEYS.originatedFromCrd]: 'RayService',
+      [KUBERAY_ORIGIN_LABELS.crName]: name,
+      [KUBERAY_ORIGIN_LABELS.crd]: 'RayService',
     },
     annotations: {
       ...annotations,
-      [KUBERAY_OWNER_KEYS.hashWithoutReplicas]: SPEC_HASH_PLACEHOLDER,
-      [KUBERAY_OWNER_KEYS.numWorkerGroups]: String(arr(clusterSpec.workerGroupSpecs).length),
-      [KUBERAY_OWNER_KEYS.kubeRayVersion]: KUBERAY_VERSION,
+      [KUBERAY_ORIGIN_LABELS.hashWithoutReplicas]: SPEC_HASH_PLACEHOLDER,
+      [KUBERAY_ORIGIN_LABELS.numWorkerGroups]: String(asArray(clusterSpec.workerGroupSpecs).length),
+      [KUBERAY_ORIGIN_LABELS.kubeRayVersion]: MODELLED_KUBERAY_VERSION,
     },
   };
   if (namespace) metadata.namespace = namespace;
-  return { apiVersion: 'ray.io/v1', kind: 'RayCluster', metadata, spec: cloneObj(clusterSpec) };
+  return { apiVersion: 'ray.io/v1', kind: 'RayCluster', metadata, spec: cloneMap(clusterSpec) };
 }
 
 /**
@@ -123,11 +123,11 @@ function constructRayCluster(name: string, namespace: string | undefined, labels
  *   user's `spec.serveService` is ignored.
  */
 export function buildRayService(rayService: JsonObject, options?: KubeRayOperatorOptions): RayServiceModel {
-  const doc: JsonObject = isObj(rayService) ? rayService : {};
-  const md = objOf(doc.metadata);
-  const spec = objOf(doc.spec) ?? {};
+  const doc: JsonObject = isMap(rayService) ? rayService : {};
+  const md = asObject(doc.metadata);
+  const spec = asObject(doc.spec) ?? {};
   const name = objectName(doc, options);
-  const namespace = str(md?.namespace);
+  const namespace = asString(md?.namespace);
   const labels = stringMap(md?.labels);
   const annotations = stringMap(md?.annotations);
   const clusterName = `${name}-${randomSuffix(options)}`;
@@ -149,7 +149,7 @@ export function buildRayService(rayService: JsonObject, options?: KubeRayOperato
   if (spec.suspend === true) {
     notes.push({ path: 'spec.suspend', message: 'spec.suspend is true: KubeRay deletes (or does not create) the RayCluster and the Services until it is false' });
   }
-  if (objOf(spec.upgradeStrategy)?.type === 'NewClusterWithIncrementalUpgrade' && !incremental) {
+  if (asObject(spec.upgradeStrategy)?.type === 'NewClusterWithIncrementalUpgrade' && !incremental) {
     notes.push({
       path: 'spec.upgradeStrategy.type',
       message: 'NewClusterWithIncrementalUpgrade needs the RayServiceIncrementalUpgrade feature gate, which is off: KubeRay upgrades as with NewCluster',
@@ -159,7 +159,7 @@ export function buildRayService(rayService: JsonObject, options?: KubeRayOperato
   const base: RayServiceModel = {
     name, ...(namespace ? { namespace } : {}), clusterName, rayPods: [], incrementalUpgrade: incremental, refusals, notes,
   };
-  const clusterSpec = objOf(spec.rayClusterConfig);
+  const clusterSpec = asObject(spec.rayClusterConfig);
   if (!clusterSpec) return base;
 
   const rayCluster = constructRayCluster(name, namespace, labels, annotations, clusterSpec, clusterName);
@@ -178,17 +178,17 @@ export function buildRayService(rayService: JsonObject, options?: KubeRayOperato
       message: `KubeRay cannot build the serve Service: ${serve.error} The RayService never becomes ready.`,
     });
   }
-  if (objOf(spec.serveService) && incremental) {
+  if (asObject(spec.serveService) && incremental) {
     notes.push({ path: 'spec.serveService', message: 'spec.serveService is ignored under NewClusterWithIncrementalUpgrade: the per-cluster serve Service is built instead' });
   }
   const head = rayPods.find((p) => p.nodeType === 'head');
-  const headLabels = stringMap(objOf(head?.pod.metadata)?.labels);
+  const headLabels = stringMap(asObject(head?.pod.metadata)?.labels);
   for (const svc of [clusterHeadService, headService]) {
     const missed = unmatchedSelectorKeys(svc, headLabels);
     if (missed.length > 0) {
       notes.push({
         path: 'spec.rayClusterConfig.headGroupSpec.template.metadata.labels',
-        message: `the head pod's labels ${missed.join(', ')} differ from the selector of Service ${str(objOf(svc.metadata)?.name) ?? ''}, `
+        message: `the head pod's labels ${missed.join(', ')} differ from the selector of Service ${asString(asObject(svc.metadata)?.name) ?? ''}, `
           + 'which therefore selects no pod (the head template or headGroupSpec.labels override them)',
       });
     }
@@ -208,23 +208,23 @@ export function buildRayService(rayService: JsonObject, options?: KubeRayOperato
   };
   if (!incremental) return result;
 
-  const upgradeOptions = objOf(objOf(spec.upgradeStrategy)?.clusterUpgradeOptions);
+  const upgradeOptions = asObject(asObject(spec.upgradeStrategy)?.clusterUpgradeOptions);
   if (!upgradeOptions) return result; // createGateway errors: no Gateway, no HTTPRoute
   const gatewayName = `${name}-gateway`;
-  const gatewayMeta: Obj = { name: gatewayName };
+  const gatewayMeta: JsonMap = { name: gatewayName };
   if (namespace) gatewayMeta.namespace = namespace;
   const gateway: JsonObject = {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
     metadata: gatewayMeta,
     spec: {
-      gatewayClassName: str(upgradeOptions.gatewayClassName) ?? '',
+      gatewayClassName: asString(upgradeOptions.gatewayClassName) ?? '',
       listeners: [{ name: 'http', protocol: 'HTTP', port: 80 }],
     },
   };
-  const routeMeta: Obj = { name: `${name}-httproute` };
+  const routeMeta: JsonMap = { name: `${name}-httproute` };
   if (namespace) routeMeta.namespace = namespace;
-  const ref = (o: Obj): Obj => (namespace ? { ...o, namespace } : o);
+  const ref = (o: JsonMap): JsonMap => (namespace ? { ...o, namespace } : o);
   const httpRoute: JsonObject = {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',

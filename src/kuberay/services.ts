@@ -19,24 +19,19 @@
  * @module
  */
 
-import { arr, clone, cloneObj, isObj, KUBERAY_OWNER_KEYS, KubeRayOperatorOptions, Obj, objOf, rayContainerOf, str, stringMap } from './common';
+import { KUBERAY_APPLICATION_NAME, KUBERAY_COMPONENT_NAME, KUBERAY_ORIGIN_LABELS, RAY_LABELS, RAY_PORTS } from './constants';
 import { checkLabel } from './naming';
-import type { JsonObject, JsonValue } from '../kubernetes/json';
-
-/** `utils.DefaultServingPort`. */
-export const DEFAULT_SERVE_PORT = 8000;
-/** `utils.DefaultDashboardPort`. */
-export const DEFAULT_DASHBOARD_PORT = 8265;
-/** `utils.DefaultMetricsPort`. */
-const DEFAULT_METRICS_PORT = 8080;
+import type { KubeRayOperatorOptions } from './operator';
+import { findContainerPort, rayContainerOf } from './pod-build';
+import { asArray, asObject, asString, cloneJson, cloneMap, isMap, JsonMap, JsonObject, JsonValue, named, stringMap } from '../kubernetes/json';
 
 /** Mirrors `getDefaultPorts`: the head ports KubeRay assumes when the Ray container declares none. */
 export const DEFAULT_HEAD_PORTS: Readonly<Record<string, number>> = {
-  'client': 10001,
-  'gcs-server': 6379,
-  'dashboard': DEFAULT_DASHBOARD_PORT,
-  'metrics': DEFAULT_METRICS_PORT,
-  'serve': DEFAULT_SERVE_PORT,
+  'client': RAY_PORTS.client,
+  'gcs-server': RAY_PORTS.gcs,
+  'dashboard': RAY_PORTS.dashboard,
+  'metrics': RAY_PORTS.metrics,
+  'serve': RAY_PORTS.serve,
 };
 
 /**
@@ -45,17 +40,17 @@ export const DEFAULT_HEAD_PORTS: Readonly<Record<string, number>> = {
  * or {@link DEFAULT_HEAD_PORTS} when it declares none; `metrics: 8080` is added when missing.
  */
 export function headServicePorts(rayClusterSpec: unknown): Record<string, number> {
-  const head = objOf(objOf(rayClusterSpec)?.headGroupSpec);
+  const head = asObject(asObject(rayClusterSpec)?.headGroupSpec);
   const ray = rayContainerOf(head?.template);
   const ports: Record<string, number> = {};
-  for (const p of arr(ray?.ports)) {
-    if (!isObj(p)) continue;
+  for (const p of asArray(ray?.ports)) {
+    if (!isMap(p)) continue;
     const port = typeof p.containerPort === 'number' ? p.containerPort : 0;
     const name = typeof p.name === 'string' && p.name !== '' ? p.name : `${port}-port`;
     ports[name] = port;
   }
   const out = Object.keys(ports).length === 0 ? { ...DEFAULT_HEAD_PORTS } : ports;
-  if (out.metrics === undefined) out.metrics = DEFAULT_METRICS_PORT;
+  if (out.metrics === undefined) out.metrics = RAY_PORTS.metrics;
   return out;
 }
 
@@ -66,12 +61,8 @@ export function isServingPort(name: string): boolean {
 
 /** Mirrors `common.GetServePort`: the head Ray container's port named exactly `serve`, else 8000. */
 export function servePort(rayClusterSpec: unknown): number {
-  const head = objOf(objOf(rayClusterSpec)?.headGroupSpec);
-  const ray = rayContainerOf(head?.template);
-  for (const p of arr(ray?.ports)) {
-    if (isObj(p) && p.name === 'serve') return typeof p.containerPort === 'number' ? p.containerPort : 0;
-  }
-  return DEFAULT_SERVE_PORT;
+  const head = asObject(asObject(rayClusterSpec)?.headGroupSpec);
+  return findContainerPort(rayContainerOf(head?.template), 'serve', RAY_PORTS.serve);
 }
 
 function sortedNames(ports: Record<string, number>): string[] {
@@ -81,11 +72,11 @@ function sortedNames(ports: Record<string, number>): string[] {
 /** Mirrors `HeadServiceLabels`: KubeRay's labels (and selector keys) of a cluster's head Service. */
 export function headServiceLabels(clusterName: string): Record<string, string> {
   return {
-    'ray.io/cluster': clusterName,
-    'ray.io/node-type': 'head',
-    'ray.io/identifier': checkLabel(`${clusterName}-head`),
-    'app.kubernetes.io/name': 'kuberay',
-    'app.kubernetes.io/created-by': 'kuberay-operator',
+    [RAY_LABELS.cluster]: clusterName,
+    [RAY_LABELS.nodeType]: 'head',
+    [RAY_LABELS.identifier]: checkLabel(`${clusterName}-head`),
+    [RAY_LABELS.appName]: KUBERAY_APPLICATION_NAME,
+    [RAY_LABELS.createdBy]: KUBERAY_COMPONENT_NAME,
   };
 }
 
@@ -93,19 +84,19 @@ export function headServiceLabels(clusterName: string): Record<string, string> {
 interface ClusterInput {
   readonly name: string;
   readonly namespace?: string;
-  readonly spec: Obj;
+  readonly spec: JsonMap;
 }
 
 function clusterInput(rayCluster: JsonObject): ClusterInput {
-  const md = objOf(rayCluster.metadata);
-  const namespace = str(md?.namespace);
-  return { name: str(md?.name) ?? '', ...(namespace ? { namespace } : {}), spec: objOf(rayCluster.spec) ?? {} };
+  const md = asObject(rayCluster.metadata);
+  const namespace = asString(md?.namespace);
+  return { name: asString(md?.name) ?? '', ...(namespace ? { namespace } : {}), spec: isMap(rayCluster.spec) ? rayCluster.spec : {} };
 }
 
 /** Mirrors `GenerateHeadServiceName(RayClusterCRD, …)`: `headService.metadata.name`, else `<cluster>-head-svc`. */
 export function clusterHeadServiceName(rayCluster: JsonObject): string {
   const c = clusterInput(rayCluster);
-  const custom = str(objOf(objOf(objOf(c.spec.headGroupSpec)?.headService)?.metadata)?.name);
+  const custom = asString(asObject(asObject(asObject(c.spec.headGroupSpec)?.headService)?.metadata)?.name);
   return custom ? custom : `${c.name}-head-svc`;
 }
 
@@ -119,39 +110,39 @@ export function clusterHeadServiceName(rayCluster: JsonObject): string {
  * ClusterIP, unless the operator sets `ENABLE_RAY_HEAD_CLUSTER_IP_SERVICE`.
  */
 function buildServiceForHeadPod(c: ClusterInput, labels: Record<string, string>, annotations: Record<string, string>,
-  options?: KubeRayOperatorOptions): Obj {
+  options?: KubeRayOperatorOptions): JsonMap {
   const defaults = headServiceLabels(c.name);
   const selector: Record<string, string> = {};
   for (const k of Object.keys(defaults)) selector[k] = labels[k] !== undefined ? labels[k] : defaults[k];
-  const head = objOf(c.spec.headGroupSpec) ?? {};
-  const defaultType = str(head.serviceType) ?? '';
+  const head = asObject(c.spec.headGroupSpec) ?? {};
+  const defaultType = asString(head.serviceType) ?? '';
   const portMap = headServicePorts(c.spec);
   const ports: JsonValue[] = sortedNames(portMap).map((name) => ({ name, port: portMap[name], appProtocol: 'tcp' }));
   const name = clusterHeadServiceName({ metadata: { name: c.name }, spec: c.spec });
 
-  if (isObj(head.headService)) {
-    const svc = cloneObj(head.headService);
-    const md = isObj(svc.metadata) ? svc.metadata : (svc.metadata = {});
-    const spec = isObj(svc.spec) ? svc.spec : (svc.spec = {});
+  if (isMap(head.headService)) {
+    const svc = cloneMap(head.headService);
+    const md = isMap(svc.metadata) ? svc.metadata : (svc.metadata = {});
+    const spec = isMap(svc.spec) ? svc.spec : (svc.spec = {});
     spec.selector = { ...selector };
     const anns = { ...stringMap(md.annotations), ...annotations };
     if (Object.keys(anns).length > 0) md.annotations = anns;
-    spec.ports = [...arr(spec.ports), ...ports];
+    spec.ports = [...(Array.isArray(spec.ports) ? spec.ports : []), ...ports];
     md.labels = { ...stringMap(md.labels), ...selector };
-    if (!str(md.name)) md.name = name;
+    if (!asString(md.name)) md.name = name;
     if (c.namespace) md.namespace = c.namespace;
     else delete md.namespace;
-    if (!str(spec.type) && defaultType) spec.type = defaultType;
+    if (!asString(spec.type) && defaultType) spec.type = defaultType;
     return { apiVersion: 'v1', kind: 'Service', ...svc };
   }
 
-  const spec: Obj = { selector: { ...selector }, ports };
+  const spec: JsonMap = { selector: { ...selector }, ports };
   if (defaultType) spec.type = defaultType;
   if (options?.headServiceClusterIP !== true && (defaultType === '' || defaultType === 'ClusterIP')) {
     spec.clusterIP = 'None';
     spec.publishNotReadyAddresses = true;
   }
-  const metadata: Obj = { name, labels: { ...selector } };
+  const metadata: JsonMap = { name, labels: { ...selector } };
   if (c.namespace) metadata.namespace = c.namespace;
   if (Object.keys(annotations).length > 0) metadata.annotations = { ...annotations };
   return { apiVersion: 'v1', kind: 'Service', metadata, spec };
@@ -164,10 +155,10 @@ function buildServiceForHeadPod(c: ClusterInput, labels: Record<string, string>,
  */
 export function buildClusterHeadService(rayCluster: JsonObject, options?: KubeRayOperatorOptions): JsonObject {
   const c = clusterInput(rayCluster);
-  const head = objOf(c.spec.headGroupSpec);
-  const templateLabels = stringMap(objOf(objOf(head?.template)?.metadata)?.labels);
+  const head = asObject(c.spec.headGroupSpec);
+  const templateLabels = stringMap(asObject(asObject(head?.template)?.metadata)?.labels);
   const labels: Record<string, string> = {};
-  if (templateLabels['app.kubernetes.io/name'] !== undefined) labels['app.kubernetes.io/name'] = templateLabels['app.kubernetes.io/name'];
+  if (templateLabels[RAY_LABELS.appName] !== undefined) labels[RAY_LABELS.appName] = templateLabels[RAY_LABELS.appName];
   return buildServiceForHeadPod(c, labels, stringMap(c.spec.headServiceAnnotations), options);
 }
 
@@ -181,15 +172,15 @@ export function buildClusterHeadService(rayCluster: JsonObject, options?: KubeRa
 export function buildOwnerHeadService(ownerKind: 'RayJob' | 'RayService', ownerName: string, ownerNamespace: string | undefined,
   rayCluster: JsonObject, options?: KubeRayOperatorOptions): JsonObject {
   const svc = buildServiceForHeadPod(clusterInput(rayCluster), {}, {}, options);
-  const md = objOf(svc.metadata) ?? {};
+  const md = isMap(svc.metadata) ? svc.metadata : {};
   md.name = `${ownerName}-head-svc`;
   if (ownerNamespace) md.namespace = ownerNamespace;
   else delete md.namespace;
   md.labels = {
-    [KUBERAY_OWNER_KEYS.originatedFromCrName]: ownerName,
-    [KUBERAY_OWNER_KEYS.originatedFromCrd]: ownerKind,
-    'ray.io/node-type': 'head',
-    'ray.io/identifier': checkLabel(`${ownerName}-head`),
+    [KUBERAY_ORIGIN_LABELS.crName]: ownerName,
+    [KUBERAY_ORIGIN_LABELS.crd]: ownerKind,
+    [RAY_LABELS.nodeType]: 'head',
+    [RAY_LABELS.identifier]: checkLabel(`${ownerName}-head`),
   };
   svc.metadata = md;
   return svc;
@@ -223,48 +214,48 @@ const NO_SERVE_PORT = "Please specify a port named 'serve' (or with the prefix '
  * user Service, KubeRay errors and no serve Service is created.
  */
 export function buildServeService(rayService: JsonObject, clusterName: string, incremental: boolean): ServeServiceBuild {
-  const md = objOf(rayService.metadata);
-  const rsName = str(md?.name) ?? '';
-  const namespace = str(md?.namespace);
-  const spec = objOf(rayService.spec) ?? {};
-  const clusterSpec = objOf(spec.rayClusterConfig) ?? {};
+  const md = asObject(rayService.metadata);
+  const rsName = asString(md?.name) ?? '';
+  const namespace = asString(md?.namespace);
+  const spec = asObject(rayService.spec) ?? {};
+  const clusterSpec = asObject(spec.rayClusterConfig) ?? {};
   const name = incremental ? clusterName : rsName;
   const labels: Record<string, string> = {
-    [KUBERAY_OWNER_KEYS.originatedFromCrName]: name,
-    [KUBERAY_OWNER_KEYS.originatedFromCrd]: 'RayService',
-    [KUBERAY_OWNER_KEYS.serve]: `${name}-serve`,
+    [KUBERAY_ORIGIN_LABELS.crName]: name,
+    [KUBERAY_ORIGIN_LABELS.crd]: 'RayService',
+    [KUBERAY_ORIGIN_LABELS.serve]: `${name}-serve`,
   };
-  const selector = { 'ray.io/cluster': clusterName, [KUBERAY_OWNER_KEYS.serve]: 'true' };
+  const selector = { [RAY_LABELS.cluster]: clusterName, [KUBERAY_ORIGIN_LABELS.serve]: 'true' };
   const defaultName = `${name}-serve-svc`;
-  const defaultType = str(objOf(clusterSpec.headGroupSpec)?.serviceType) ?? '';
+  const defaultType = asString(asObject(clusterSpec.headGroupSpec)?.serviceType) ?? '';
   const portMap = headServicePorts(clusterSpec);
-  const detected = sortedNames(portMap).filter(isServingPort).map((n): Obj => ({ name: n, port: portMap[n] }));
-  const user = objOf(spec.serveService);
+  const detected = sortedNames(portMap).filter(isServingPort).map((n): JsonMap => ({ name: n, port: portMap[n] }));
+  const user = asObject(spec.serveService);
 
   if (detected.length === 0 && !user) return { error: NO_SERVE_PORT, fromUserTemplate: false };
 
   if (user && !incremental) {
-    const svc = cloneObj(user);
-    const smd = isObj(svc.metadata) ? svc.metadata : (svc.metadata = {});
-    const sspec = isObj(svc.spec) ? svc.spec : (svc.spec = {});
+    const svc = cloneMap(user);
+    const smd = isMap(svc.metadata) ? svc.metadata : (svc.metadata = {});
+    const sspec = isMap(svc.spec) ? svc.spec : (svc.spec = {});
     sspec.selector = { ...selector };
     if (detected.length > 0) {
       const userPorts = new Map<string, JsonValue>();
-      for (const p of arr(sspec.ports)) if (isObj(p)) userPorts.set(str(p.name) ?? '', p);
-      sspec.ports = detected.map((p) => (userPorts.has(p.name as string) ? clone(userPorts.get(p.name as string)) : p));
+      for (const p of asArray(sspec.ports)) if (isMap(p)) userPorts.set(asString(p.name) ?? '', p);
+      sspec.ports = detected.map((p) => (userPorts.has(p.name as string) ? cloneJson(userPorts.get(p.name as string)) : p));
     }
     smd.labels = { ...stringMap(smd.labels), ...labels };
-    if (!str(smd.name)) smd.name = defaultName;
+    if (!asString(smd.name)) smd.name = defaultName;
     if (namespace) smd.namespace = namespace;
     else delete smd.namespace;
-    if (!str(sspec.type) && defaultType) sspec.type = defaultType;
+    if (!asString(sspec.type) && defaultType) sspec.type = defaultType;
     return { service: { apiVersion: 'v1', kind: 'Service', ...svc }, fromUserTemplate: true };
   }
 
   if (detected.length === 0) return { error: NO_SERVE_PORT, fromUserTemplate: false };
-  const metadata: Obj = { name: defaultName, labels };
+  const metadata: JsonMap = { name: defaultName, labels };
   if (namespace) metadata.namespace = namespace;
-  const sspec: Obj = { selector, ports: detected };
+  const sspec: JsonMap = { selector, ports: detected };
   if (defaultType) sspec.type = defaultType;
   return { service: { apiVersion: 'v1', kind: 'Service', metadata, spec: sspec }, fromUserTemplate: false };
 }
@@ -277,16 +268,16 @@ export function buildServeService(rayService: JsonObject, clusterName: string, i
  */
 export function dashboardURL(rayCluster: JsonObject, options?: KubeRayOperatorOptions): string | undefined {
   const svc = buildClusterHeadService(rayCluster, options);
-  const port = arr(objOf(svc.spec)?.ports).find((p) => isObj(p) && p.name === 'dashboard');
-  if (!isObj(port)) return undefined;
-  const md = objOf(svc.metadata);
-  const ns = str(md?.namespace) ?? 'default';
+  const port = named(asObject(svc.spec)?.ports, 'dashboard');
+  if (!port) return undefined;
+  const md = asObject(svc.metadata);
+  const ns = asString(md?.namespace) ?? 'default';
   const domain = options?.clusterDomain ? options.clusterDomain : 'cluster.local';
-  return `${str(md?.name) ?? ''}.${ns}.svc.${domain}:${typeof port.port === 'number' ? port.port : ''}`;
+  return `${asString(md?.name) ?? ''}.${ns}.svc.${domain}:${typeof port.port === 'number' ? port.port : ''}`;
 }
 
 /** The selector keys of `service` whose value the pod labels do not match (the Service would not select that pod). */
 export function unmatchedSelectorKeys(service: JsonObject | undefined, podLabels: Record<string, string>): string[] {
-  const selector = stringMap(objOf(objOf(service?.spec)?.selector));
+  const selector = stringMap(asObject(asObject(service?.spec)?.selector));
   return Object.keys(selector).filter((k) => podLabels[k] !== selector[k]);
 }

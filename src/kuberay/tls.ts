@@ -6,8 +6,8 @@
  */
 import { INJECTED_CONTAINERS, INJECTED_RESOURCES, RAY_VOLUMES, TLS_SECRET_PREFIXES } from './constants';
 import type { RayNodeType } from './naming';
-import { addInitContainer, arrayAt, hasEnv, initContainersNamed, namedIndex, PodBuild, resourcesJson } from './pod-build';
-import { cloneJson, isMap, JsonMap } from '../kubernetes/json';
+import { addInitContainer, arrayAt, hasEnv, initContainersNamed, PodBuild, resourcesJson } from './pod-build';
+import { cloneJson, isMap, JsonMap, namedIndex } from '../kubernetes/json';
 
 /** Mirrors `SetContainerTLSConfig`: the TLS env vars and the read-only TLS Secret mount. */
 export function setContainerTLSConfig(container: JsonMap): void {

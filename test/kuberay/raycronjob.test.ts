@@ -1,6 +1,6 @@
 import { clusterSpec, containerOf, deepFreeze, labelsOf, obj } from './helpers';
+import { cronScheduleError } from '../../src/kuberay/cron';
 import { buildRayCronJob, DEFAULT_SCHEDULED_TIME } from '../../src/kuberay/raycronjob';
-import { cronScheduleError } from '../../src/kuberay/validation';
 import { checkPodSecurityOfRayCluster } from '../../src/policy/pod-security-rule';
 import type { JsonObject } from '../../src/policy/types';
 

@@ -1,7 +1,9 @@
 import { arr, clusterSpec, Obj, obj } from './helpers';
-import { goJsonMarshal, goQuote, parseGenericVersion, rebasePath, rebaseText } from '../../src/kuberay/common';
+import { rebasePath, rebaseText } from '../../src/kuberay/rebase';
 import { buildClusterHeadService, headServicePorts } from '../../src/kuberay/services';
-import { validateRayClusterSpec } from '../../src/kuberay/validation';
+import { validateRayClusterSpec } from '../../src/kuberay/validate-cluster';
+import { goJsonMarshal, goQuote } from '../../src/kubernetes/go-format';
+import { parseGenericVersion } from '../../src/kubernetes/version';
 
 const check = (spec: unknown, annotations: Record<string, string> = {}, gates: Record<string, boolean> = {}): Array<[string, string]> =>
   validateRayClusterSpec(spec, annotations, { featureGates: gates }).map((r) => [r.path, r.message]);
