@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { KUBERAY_CONTROLLER } from './constants';
+import type { KubeRayNote } from './findings';
 import { asObject, asString, isMap, JsonObject } from '../kubernetes/json';
 
 /** The KubeRay v1.7.0 feature gates the models read (`pkg/features/features.go`). */
@@ -99,6 +101,19 @@ export function randomSuffix(options?: KubeRayOperatorOptions): string {
 /** Mirrors `utils.GetContainerCommand`: `/bin/bash -c<opts>[l] --`. */
 export function containerCommand(extra: string, options?: KubeRayOperatorOptions): string[] {
   return ['/bin/bash', `-c${extra}${options?.loginShell === true ? 'l' : ''}`, '--'];
+}
+
+/**
+ * Mirrors `utils.ManagedByExternalController`: the note when `spec.managedBy` names another
+ * controller than this operator (`KUBERAY_CONTROLLER`), which then skips the object.
+ */
+export function managedByNote(kind: 'RayJob' | 'RayService', managedBy: unknown): KubeRayNote | undefined {
+  if (typeof managedBy !== 'string' || managedBy === KUBERAY_CONTROLLER) return undefined;
+  return {
+    path: 'spec.managedBy',
+    message: `spec.managedBy is ${managedBy}: KubeRay on this cluster skips the ${kind} (ManagedByExternalController); `
+      + 'MultiKueue dispatches a copy to a worker cluster, where KubeRay builds what this model shows',
+  };
 }
 
 /** The object's `metadata.name`, or `<generateName>` plus the random-suffix placeholder, or `''`. */

@@ -33,13 +33,13 @@
  * @module
  */
 
-import { KUBERAY_CONTROLLER, KUBERAY_ORIGIN_LABELS, RAY_LABELS, RAY_PORTS } from './constants';
+import { KUBERAY_ORIGIN_LABELS, RAY_LABELS, RAY_PORTS } from './constants';
 import { KubeRayNote, KubeRayRefusal } from './findings';
-import { KubeRayOperatorOptions, objectName, randomSuffix } from './operator';
+import { KubeRayOperatorOptions, managedByNote, objectName, randomSuffix } from './operator';
 import { arrayAt, RayPod } from './pod-build';
 import { buildRayPods } from './pods';
 import { rebaseFinding, rebaseInjected, rebaseRayPod, rebaseSource } from './rebase';
-import { buildClusterHeadService, buildOwnerHeadService, dashboardURL, unmatchedSelectorKeys } from './services';
+import { buildClusterHeadService, buildOwnerHeadService, dashboardURL, unselectedHeadServiceNotes } from './services';
 import {
   buildSidecarSubmitter, buildSubmitterJob, SIDECAR_SUBMITTER_PATH, sidecarSubmitterInjected, SubmitStatus, SubmitterCluster, SubmitterPod,
 } from './submitter';
@@ -210,14 +210,8 @@ export function buildRayJob(rayJob: JsonObject, options?: BuildRayJobOptions): R
     ...validateRayJobSpec(job.spec, job.annotations, options),
   ];
 
-  const managedBy = job.spec.managedBy;
-  if (typeof managedBy === 'string' && managedBy !== KUBERAY_CONTROLLER) {
-    notes.push({
-      path: 'spec.managedBy',
-      message: `spec.managedBy is ${managedBy}: KubeRay on this cluster skips the RayJob (ManagedByExternalController); `
-        + 'MultiKueue dispatches a copy to a worker cluster, where KubeRay builds what this model shows',
-    });
-  }
+  const managedBy = managedByNote('RayJob', job.spec.managedBy);
+  if (managedBy) notes.push(managedBy);
 
   if (job.spec.suspend === true) {
     notes.push({
@@ -309,18 +303,8 @@ export function buildRayJob(rayJob: JsonObject, options?: BuildRayJobOptions): R
       result.rayPods = jobRayPods(built.rayCluster, built.sidecarIndex, options);
       result.clusterHeadService = buildClusterHeadService(built.rayCluster, options);
       if (running) result.headService = buildOwnerHeadService('RayJob', job.name, job.namespace, built.rayCluster, options);
-      const head = result.rayPods.find((p) => p.nodeType === 'head');
-      const headLabels = stringMap(asObject(head?.pod.metadata)?.labels);
-      for (const svc of [result.clusterHeadService, result.headService]) {
-        const missed = unmatchedSelectorKeys(svc, headLabels);
-        if (svc && missed.length > 0) {
-          notes.push({
-            path: 'spec.rayClusterSpec.headGroupSpec.template.metadata.labels',
-            message: `the head pod's labels ${missed.join(', ')} differ from the selector of Service ${asString(asObject(svc.metadata)?.name) ?? ''}, `
-              + 'which therefore selects no pod (the head template or headGroupSpec.labels override them)',
-          });
-        }
-      }
+      notes.push(...unselectedHeadServiceNotes([result.clusterHeadService, result.headService], result.rayPods,
+        'spec.rayClusterSpec.headGroupSpec.template.metadata.labels'));
     }
   }
 

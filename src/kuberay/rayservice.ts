@@ -31,13 +31,13 @@
  * @module
  */
 
-import { KUBERAY_CONTROLLER, KUBERAY_ORIGIN_LABELS, MODELLED_KUBERAY_VERSION } from './constants';
+import { KUBERAY_ORIGIN_LABELS, MODELLED_KUBERAY_VERSION } from './constants';
 import { KubeRayNote, KubeRayRefusal } from './findings';
-import { KubeRayOperatorOptions, objectName, randomSuffix } from './operator';
+import { KubeRayOperatorOptions, managedByNote, objectName, randomSuffix } from './operator';
 import { RayPod } from './pod-build';
 import { buildRayPods } from './pods';
 import { rebaseRayPod } from './rebase';
-import { buildClusterHeadService, buildOwnerHeadService, buildServeService, servePort, unmatchedSelectorKeys } from './services';
+import { buildClusterHeadService, buildOwnerHeadService, buildServeService, servePort, unselectedHeadServiceNotes } from './services';
 import { isIncrementalUpgrade, validateRayServiceMetadata, validateRayServiceSpec } from './validate-workloads';
 import { asArray, asObject, asString, cloneMap, isMap, JsonMap, JsonObject, stringMap } from '../kubernetes/json';
 
@@ -138,14 +138,8 @@ export function buildRayService(rayService: JsonObject, options?: KubeRayOperato
     ...validateRayServiceSpec(spec, annotations, options),
   ];
 
-  const managedBy = spec.managedBy;
-  if (typeof managedBy === 'string' && managedBy !== KUBERAY_CONTROLLER) {
-    notes.push({
-      path: 'spec.managedBy',
-      message: `spec.managedBy is ${managedBy}: KubeRay on this cluster skips the RayService (ManagedByExternalController); `
-        + 'MultiKueue dispatches a copy to a worker cluster, where KubeRay builds what this model shows',
-    });
-  }
+  const managedBy = managedByNote('RayService', spec.managedBy);
+  if (managedBy) notes.push(managedBy);
   if (spec.suspend === true) {
     notes.push({ path: 'spec.suspend', message: 'spec.suspend is true: KubeRay deletes (or does not create) the RayCluster and the Services until it is false' });
   }
@@ -181,18 +175,7 @@ export function buildRayService(rayService: JsonObject, options?: KubeRayOperato
   if (asObject(spec.serveService) && incremental) {
     notes.push({ path: 'spec.serveService', message: 'spec.serveService is ignored under NewClusterWithIncrementalUpgrade: the per-cluster serve Service is built instead' });
   }
-  const head = rayPods.find((p) => p.nodeType === 'head');
-  const headLabels = stringMap(asObject(head?.pod.metadata)?.labels);
-  for (const svc of [clusterHeadService, headService]) {
-    const missed = unmatchedSelectorKeys(svc, headLabels);
-    if (missed.length > 0) {
-      notes.push({
-        path: 'spec.rayClusterConfig.headGroupSpec.template.metadata.labels',
-        message: `the head pod's labels ${missed.join(', ')} differ from the selector of Service ${asString(asObject(svc.metadata)?.name) ?? ''}, `
-          + 'which therefore selects no pod (the head template or headGroupSpec.labels override them)',
-      });
-    }
-  }
+  notes.push(...unselectedHeadServiceNotes([clusterHeadService, headService], rayPods, 'spec.rayClusterConfig.headGroupSpec.template.metadata.labels'));
   if (spec.excludeHeadPodFromServeSvc === true) {
     notes.push({ path: 'spec.excludeHeadPodFromServeSvc', message: 'the head pod keeps ray.io/serve: "false", so the serve Service sends traffic to workers only' });
   }

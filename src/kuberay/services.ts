@@ -20,9 +20,10 @@
  */
 
 import { KUBERAY_APPLICATION_NAME, KUBERAY_COMPONENT_NAME, KUBERAY_ORIGIN_LABELS, RAY_LABELS, RAY_PORTS } from './constants';
+import type { KubeRayNote } from './findings';
 import { checkLabel } from './naming';
 import type { KubeRayOperatorOptions } from './operator';
-import { findContainerPort, rayContainerOf } from './pod-build';
+import { findContainerPort, RayPod, rayContainerOf } from './pod-build';
 import { asArray, asObject, asString, cloneJson, cloneMap, isMap, JsonMap, JsonObject, JsonValue, named, stringMap } from '../kubernetes/json';
 
 /** Mirrors `getDefaultPorts`: the head ports KubeRay assumes when the Ray container declares none. */
@@ -274,6 +275,29 @@ export function dashboardURL(rayCluster: JsonObject, options?: KubeRayOperatorOp
   const ns = asString(md?.namespace) ?? 'default';
   const domain = options?.clusterDomain ? options.clusterDomain : 'cluster.local';
   return `${asString(md?.name) ?? ''}.${ns}.svc.${domain}:${typeof port.port === 'number' ? port.port : ''}`;
+}
+
+/**
+ * Notes for the head Services whose selector the head pod's labels do not match (the head
+ * template or `headGroupSpec.labels` override KubeRay's labels): such a Service selects no pod.
+ * `labelsPath` is the path of the head template's labels in the document judged.
+ */
+export function unselectedHeadServiceNotes(services: ReadonlyArray<JsonObject | undefined>, rayPods: readonly RayPod[],
+  labelsPath: string): KubeRayNote[] {
+  const head = rayPods.find((p) => p.nodeType === 'head');
+  const headLabels = stringMap(asObject(head?.pod.metadata)?.labels);
+  const notes: KubeRayNote[] = [];
+  for (const svc of services) {
+    const missed = unmatchedSelectorKeys(svc, headLabels);
+    if (svc && missed.length > 0) {
+      notes.push({
+        path: labelsPath,
+        message: `the head pod's labels ${missed.join(', ')} differ from the selector of Service ${asString(asObject(svc.metadata)?.name) ?? ''}, `
+          + 'which therefore selects no pod (the head template or headGroupSpec.labels override them)',
+      });
+    }
+  }
+  return notes;
 }
 
 /** The selector keys of `service` whose value the pod labels do not match (the Service would not select that pod). */
