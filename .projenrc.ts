@@ -126,6 +126,9 @@ project.package.addField('files', [
   'CHANGELOG.md',
 ]);
 
+/** The generated KubeRay modules under imports/ (tools/import-crd.ts), each a package subpath. */
+const IMPORT_MODULES = ['ray.io', 'rayjob-ray.io', 'rayservice-ray.io', 'raycronjob-ray.io'];
+
 // Entry points. `exports` is for Node and TypeScript's node16/nodenext/bundler resolution;
 // `typesVersions` gives TypeScript's node10 resolution (which ignores `exports`) the same subpath.
 project.package.addField('exports', {
@@ -134,15 +137,16 @@ project.package.addField('exports', {
     require: './lib/src/index.js',
     default: './lib/src/index.js',
   },
-  './imports/ray.io': {
-    types: './lib/imports/ray.io.d.ts',
-    require: './lib/imports/ray.io.js',
-    default: './lib/imports/ray.io.js',
-  },
+  // One generated module per KubeRay kind (tools/import-crd.ts): RayCluster, RayJob, RayService, RayCronJob.
+  ...Object.fromEntries(IMPORT_MODULES.map((m) => [`./imports/${m}`, {
+    types: `./lib/imports/${m}.d.ts`,
+    require: `./lib/imports/${m}.js`,
+    default: `./lib/imports/${m}.js`,
+  }])),
   './package.json': './package.json',
 });
 project.package.addField('typesVersions', {
-  '*': { 'imports/ray.io': ['lib/imports/ray.io.d.ts'] },
+  '*': Object.fromEntries(IMPORT_MODULES.map((m) => [`imports/${m}`, [`lib/imports/${m}.d.ts`]])),
 });
 
 // `npm pack` / `npm publish` always build from a clean lib/ (a deleted source file must not leave
@@ -206,10 +210,12 @@ project.addTask('test:property-long', {
   env: { FC_NUM_RUNS: '20000' },
 });
 
-// Regenerate imports/ from the local copy of the KubeRay v1.7.0 CRD (offline; v1 only).
+// Regenerate imports/ from the local copies of the KubeRay v1.7.0 CRDs (offline; v1 only; one
+// module per kind: RayCluster, RayJob, RayService, RayCronJob).
 project.addTask('import', {
-  description: 'Regenerate imports/ from ../shared/kuberay/crd/ray.io_rayclusters.yaml (offline, v1 only)',
+  description: 'Regenerate imports/ from ../shared/kuberay/crd/ (RayCluster, RayJob, RayService, RayCronJob; offline, v1 only)',
   exec: 'ts-node --project test/tsconfig.json tools/import-crd.ts',
+  receiveArgs: true,
 });
 
 project.synth();

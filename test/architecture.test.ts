@@ -40,12 +40,21 @@ const PURE_LAYERS: Record<string, string[]> = {
   reach: ['kubernetes', 'kuberay', 'policy', 'reach'],
 };
 
+// The npm packages a pure layer may import besides. Only `yaml`, in kuberay/: a YAML parser is pure
+// (text in, values out; no I/O, no globals), and KubeRay parses a RayJob's runtimeEnvYAML as YAML 1.1
+// (refusing what is not a mapping, passing it to `ray job submit` as JSON), which the model must
+// reproduce (kuberay/runtime-env.ts). It is a runtime dependency of the package already.
+const PURE_PACKAGES: Record<string, string[]> = {
+  kuberay: ['yaml'],
+};
+
 describe('layers', () => {
-  for (const [layer, allowed] of Object.entries(PURE_LAYERS)) {
+  for (const [layer, layers] of Object.entries(PURE_LAYERS)) {
+    const allowed = [...layers, ...(PURE_PACKAGES[layer] ?? [])];
     test(`src/${layer}/ imports only ${allowed.join(', ')} (no cdk8s, constructs, fs, child processes)`, () => {
       const offending = sources(path.join(SRC, layer)).flatMap((f) => importsOf(f)
         .map((spec) => ({ file: path.relative(SRC, f), spec, to: target(f, spec) }))
-        .filter((i) => !allowed.includes(i.to)));
+        .filter((i) => !(layers.includes(i.to) || (!i.spec.startsWith('.') && (PURE_PACKAGES[layer] ?? []).includes(i.spec)))));
       expect(offending).toEqual([]);
     });
   }

@@ -11,6 +11,15 @@ import * as path from 'path';
 const root = path.resolve(__dirname, '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
+/** The generated KubeRay modules (tools/import-crd.ts), one per kind, each a package subpath. */
+const IMPORT_KINDS: Record<string, string> = {
+  'ray.io': 'RayCluster',
+  'rayjob-ray.io': 'RayJob',
+  'rayservice-ray.io': 'RayService',
+  'raycronjob-ray.io': 'RayCronJob',
+};
+const IMPORT_MODULES = Object.keys(IMPORT_KINDS);
+
 /** The TypeScript source a compiled lib/ path comes from (tsc's rootDir is the project root). */
 function sourceOf(libPath: string): string {
   const rel = libPath.replace(/^\.\//, '');
@@ -36,22 +45,26 @@ describe('package.json', () => {
   test('main, types and the exports map point at compiled sources that exist', () => {
     expect(pkg.main).toBe('lib/src/index.js');
     expect(pkg.types).toBe('lib/src/index.d.ts');
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './imports/ray.io', './package.json']);
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', ...IMPORT_MODULES.map((m) => `./imports/${m}`), './package.json'].sort());
     expect(pkg.exports['./package.json']).toBe('./package.json');
     expect(pkg.exports['.']).toEqual({ types: './lib/src/index.d.ts', require: './lib/src/index.js', default: './lib/src/index.js' });
-    const sub = pkg.exports['./imports/ray.io'];
-    expect(sub).toEqual({ types: './lib/imports/ray.io.d.ts', require: './lib/imports/ray.io.js', default: './lib/imports/ray.io.js' });
     // `types` must come first: TypeScript takes the first matching condition.
     expect(Object.keys(pkg.exports['.'])[0]).toBe('types');
-    expect(Object.keys(sub)[0]).toBe('types');
-    for (const target of [pkg.main, pkg.types, ...Object.values(pkg.exports['.']), ...Object.values(sub)] as string[]) {
-      expect(fs.existsSync(sourceOf(target))).toBe(true);
+    const targets: string[] = [pkg.main, pkg.types, ...Object.values(pkg.exports['.']) as string[]];
+    for (const m of IMPORT_MODULES) {
+      const sub = pkg.exports[`./imports/${m}`];
+      expect(sub).toEqual({ types: `./lib/imports/${m}.d.ts`, require: `./lib/imports/${m}.js`, default: `./lib/imports/${m}.js` });
+      expect(Object.keys(sub)[0]).toBe('types');
+      targets.push(...Object.values(sub) as string[]);
     }
-    expect(fs.readFileSync(path.join(root, 'imports', 'ray.io.ts'), 'utf8')).toContain('export class RayCluster extends ApiObject');
+    for (const target of targets) expect(fs.existsSync(sourceOf(target))).toBe(true);
+    for (const [m, kind] of Object.entries(IMPORT_KINDS)) {
+      expect(fs.readFileSync(path.join(root, 'imports', `${m}.ts`), 'utf8')).toContain(`export class ${kind} extends ApiObject`);
+    }
   });
 
-  test('typesVersions gives node10 resolution the same subpath as exports', () => {
-    expect(pkg.typesVersions).toEqual({ '*': { 'imports/ray.io': ['lib/imports/ray.io.d.ts'] } });
+  test('typesVersions gives node10 resolution the same subpaths as exports', () => {
+    expect(pkg.typesVersions).toEqual({ '*': Object.fromEntries(IMPORT_MODULES.map((m) => [`imports/${m}`, [`lib/imports/${m}.d.ts`]])) });
   });
 
   test('the secure-ray bin runs the compiled CLI', () => {
@@ -113,7 +126,7 @@ describe('the packed file list', () => {
     // What tsc emits for every source file (lib/ may not be built when the unit tests run).
     const walk = (dir: string): string[] => fs.readdirSync(path.join(root, dir), { withFileTypes: true })
       .flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-    const compiled = [...walk('src'), 'imports/ray.io.ts']
+    const compiled = [...walk('src'), ...IMPORT_MODULES.map((m) => `imports/${m}.ts`)]
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && f !== path.join('src', 'main.ts'))
       .flatMap((f) => [`lib/${f.replace(/\.ts$/, '.js')}`, `lib/${f.replace(/\.ts$/, '.d.ts')}`]);
     const expected = [...compiled, 'bin/secure-ray', 'package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].sort();

@@ -22,7 +22,10 @@ export interface ClusterFacts {
   readonly spec: JsonMap;
   /** `utils.IsAutoscalingEnabled`: `spec.enableInTreeAutoscaling == true`. */
   readonly autoscaling: boolean;
-  /** `autoscalerOptions.version == v2` (a Ray-version-based default is not modelled). */
+  /**
+   * `utils.IsAutoscalingV2Enabled`: `autoscalerOptions.version == v2`, nothing else (v1.7.0 has no
+   * Ray-version-based default, and the head's `RAY_enable_autoscaler_v2` env does not count).
+   */
   readonly autoscalerV2: boolean;
   /** `utils.IsTLSEnabled`: `spec.tlsOptions.enabled == true`. */
   readonly tls: boolean;

@@ -9,7 +9,7 @@
  * @module
  */
 
-/** The KubeRay release this model follows. */
+/** The KubeRay release this model follows (`utils.KUBERAY_VERSION`). */
 export const MODELLED_KUBERAY_VERSION = 'v1.7.0';
 
 /** Label keys KubeRay sets on every Ray pod (`utils/constant.go`). */
@@ -44,15 +44,41 @@ export const OVERRIDABLE_RAY_LABELS: readonly string[] = [
 /** The labels KubeRay always sets itself on the pods it builds (a template cannot override them). */
 export const PROTECTED_RAY_LABELS: readonly string[] = [RAY_LABELS.cluster, RAY_LABELS.nodeType, RAY_LABELS.group];
 
-/** Labels and annotations KubeRay puts on objects it creates for a RayJob or RayService. */
+/**
+ * Labels and annotations KubeRay puts on the objects it creates for a RayJob, a RayService or a
+ * RayCronJob (the RayCluster, the submitter Job, the Services, the RayJob of a RayCronJob).
+ */
 export const KUBERAY_ORIGIN_LABELS = {
-  /** `ray.io/originated-from-crd: RayJob|RayService` on the RayCluster (switches on RayService pod behaviour). */
+  /** Label `ray.io/originated-from-crd: RayJob|RayService` on the RayCluster (switches on RayService pod behaviour; `RayOriginatedFromCRDLabelKey`). */
   crd: 'ray.io/originated-from-crd',
-  /** `ray.io/originated-from-cr-name: <name>`. */
+  /** Label `ray.io/originated-from-cr-name: <name>`: the RayJob/RayService that created the object (`RayOriginatedFromCRNameLabelKey`). */
   crName: 'ray.io/originated-from-cr-name',
-  /** `ray.io/serve: true|false` on the pods of a RayService's cluster. */
+  /** Label `ray.io/serve`: `true|false` on the pods of a RayService's cluster, `<name>-serve` on serve Services (`RayClusterServingServiceLabelKey`). */
   serve: 'ray.io/serve',
+  /** Label `ray.io/job-submission-mode` on a RayJob's RayCluster (`RayJobSubmissionModeLabelKey`). */
+  jobSubmissionMode: 'ray.io/job-submission-mode',
+  /** Label `ray.io/cronjob-name`, the only label of a RayCronJob's RayJob (`RayCronJobNameLabelKey`). */
+  cronJobName: 'ray.io/cronjob-name',
+  /** Annotation `ray.io/cronjob-scheduled-timestamp` on a RayCronJob's RayJob (`RayCronJobTimestampAnnotationKey`). */
+  cronJobScheduledTimestamp: 'ray.io/cronjob-scheduled-timestamp',
+  /** Annotation `ray.io/disable-provisioned-head-restart: "true"` on a SidecarMode RayJob's RayCluster (`DisableProvisionedHeadRestartAnnotationKey`). */
+  disableProvisionedHeadRestart: 'ray.io/disable-provisioned-head-restart',
+  /** Annotation on a RayService's RayCluster: hash of its spec (`HashWithoutReplicasAndWorkersToDeleteKey`). */
+  hashWithoutReplicas: 'ray.io/hash-without-replicas-and-workers-to-delete',
+  /** Annotation on a RayService's RayCluster: the number of worker groups (`NumWorkerGroupsKey`). */
+  numWorkerGroups: 'ray.io/num-worker-groups',
+  /** Annotation on a RayService's RayCluster: the KubeRay version that created it (`KubeRayVersion`). */
+  kubeRayVersion: 'ray.io/kuberay-version',
 } as const;
+
+/** `utils.ComponentName`: the value of `app.kubernetes.io/created-by` KubeRay writes. */
+export const KUBERAY_COMPONENT_NAME = 'kuberay-operator';
+
+/** `utils.ApplicationName`: the value of `app.kubernetes.io/name` KubeRay writes. */
+export const KUBERAY_APPLICATION_NAME = 'kuberay';
+
+/** `utils.KubeRayController`: the `managedBy` value meaning "this operator". */
+export const KUBERAY_CONTROLLER = 'ray.io/kuberay-operator';
 
 /** KubeRay's name of the head group (`ray.io/group` of the head pod). */
 export const HEAD_GROUP_NAME = 'headgroup';
@@ -70,6 +96,11 @@ export const INJECTED_CONTAINERS = {
   historyCollector: 'ray-history-collector',
   /** The mTLS init container (`configureTLS`). */
   tlsInit: 'wait-for-tls-ip-san',
+  /**
+   * The job submitter (`utils.SubmitterContainerName`): the container SidecarMode appends to a
+   * RayJob's head pod, and the one of KubeRay's default K8sJobMode submitter pod.
+   */
+  submitter: 'ray-job-submitter',
 } as const;
 
 /** Requests and limits of a container, as quantity strings. */
@@ -101,9 +132,15 @@ export const INJECTED_RESOURCES = {
   historyCollector: fixed('50m', '64Mi', '200m', '256Mi'),
   /** `wait-for-tls-ip-san`: 50m/64Mi, requests = limits, fixed. */
   tlsInit: fixed('50m', '64Mi'),
+  /** KubeRay's default submitter container (`GetDefaultSubmitterContainer`): requests 500m/200Mi, limits 1/1Gi. */
+  submitter: fixed('500m', '200Mi', '1', '1Gi'),
 } as const;
 
-/** Ray's ports as KubeRay configures them (the head's defaults and the ports KubeRay pins). */
+/**
+ * Ray's ports as KubeRay configures them: the head's defaults (`utils.DefaultGcsServerPort`,
+ * `DefaultDashboardPort`, `DefaultClientPort`, `DefaultServingPort`, `DefaultMetricsPort`) and the
+ * ports KubeRay pins.
+ */
 export const RAY_PORTS = {
   /** GCS server, on the head. */
   gcs: 6379,
@@ -128,7 +165,7 @@ export const RAY_VOLUMES = {
   sharedMemory: { name: 'shared-mem', mountPath: '/dev/shm' },
   /** The `/tmp/ray` log volume shared with the autoscaler and the collector. */
   logs: { name: 'ray-logs', mountPath: '/tmp/ray' },
-  /** The mTLS Secret (`utils.RayTLSVolumeName`; the exact string was not readable in the stored source). */
+  /** The mTLS Secret `ray-<head|worker>-secret-<cluster>` (`utils.RayTLSVolumeName`; see {@link TLS_SECRET_PREFIXES}). */
   tls: { name: 'ray-tls', mountPath: '/etc/ray/tls' },
   /** The projected service-account token for Kubernetes token auth (`utils.RayTokenVolumeName`). */
   token: { name: 'ray-token', mountPath: '/var/run/secrets/ray.io/serviceaccount' },
@@ -137,5 +174,26 @@ export const RAY_VOLUMES = {
 /** The extended resource of NVIDIA GPUs, and the key of the taint GPU nodes usually carry. */
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 
+/**
+ * The prefixes of the Secrets cert-manager fills for mTLS (`spec.tlsOptions.enabled`), one per node
+ * type: the Secret is `<prefix>-<cluster>` (`utils.GetTLSSecretName`). Not the Certificates, which
+ * are `ray-head-cert-<cluster>` and `ray-worker-cert-<cluster>`.
+ */
+export const TLS_SECRET_PREFIXES = {
+  /** `utils.RayHeadSecretPrefix`. */
+  head: 'ray-head-secret',
+  /** `utils.RayWorkerSecretPrefix`. */
+  worker: 'ray-worker-secret',
+} as const;
+
 /** The largest int32: the CRD default of `maxReplicas`. */
 export const MAX_INT32 = 2147483647;
+
+/** `utils.MaxRayClusterNameLength`. */
+export const MAX_RAY_CLUSTER_NAME_LENGTH = 53;
+/** `utils.MaxRayJobNameLength` (53 - 6: the RayCluster adds `-` and 5 random characters). */
+export const MAX_RAY_JOB_NAME_LENGTH = MAX_RAY_CLUSTER_NAME_LENGTH - 6;
+/** `utils.MaxRayServiceNameLength` (53 - 6). */
+export const MAX_RAY_SERVICE_NAME_LENGTH = MAX_RAY_CLUSTER_NAME_LENGTH - 6;
+/** `utils.MaxRayCronJobNameLength` (47 - 11: the RayJob adds `-` and up to 10 digits). */
+export const MAX_RAY_CRON_JOB_NAME_LENGTH = MAX_RAY_JOB_NAME_LENGTH - 11;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { RAY_LABELS, PROTECTED_RAY_LABELS } from './constants';
+import { KUBERAY_APPLICATION_NAME, KUBERAY_COMPONENT_NAME, RAY_LABELS, PROTECTED_RAY_LABELS } from './constants';
 
 /** The two kinds of Ray node. */
 export type RayNodeType = 'head' | 'worker';
@@ -48,8 +48,8 @@ export function rayPodLabels(clusterName: string, nodeType: RayNodeType, group: 
     [RAY_LABELS.nodeType]: nodeType,
     [RAY_LABELS.group]: group,
     [RAY_LABELS.identifier]: checkLabel(`${clusterName}-${nodeType}`),
-    [RAY_LABELS.appName]: 'kuberay',
-    [RAY_LABELS.createdBy]: 'kuberay-operator',
+    [RAY_LABELS.appName]: KUBERAY_APPLICATION_NAME,
+    [RAY_LABELS.createdBy]: KUBERAY_COMPONENT_NAME,
   };
 }
 

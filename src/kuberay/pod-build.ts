@@ -8,7 +8,7 @@
 import { ClusterFacts } from './cluster-facts';
 import { FixedResources, RAY_CONTAINER_INDEX } from './constants';
 import type { RayNodeType } from './naming';
-import { asArray, asObject, cloneJson, isMap, JsonMap, JsonObject, JsonValue } from '../kubernetes/json';
+import { asArray, asObject, cloneMap, isMap, JsonMap, JsonObject, JsonValue, named, namedIndex } from '../kubernetes/json';
 import type { PodSource } from '../kubernetes/pod';
 
 /** A container KubeRay adds to a pod, and why. */
@@ -99,7 +99,7 @@ export interface PodBuild extends GroupInput {
 export function startPod(facts: ClusterFacts, input: GroupInput): PodBuild {
   const specPath = `${input.groupPath}.template.spec`;
   const template = asObject(input.groupSpec.template) ?? {};
-  const spec = isMap(template.spec) ? (cloneJson(template.spec) as JsonMap) : {};
+  const spec = cloneMap(template.spec);
   const containers = arrayAt(spec, 'containers');
   const hadInit = Array.isArray(spec.initContainers);
   const initContainers: JsonValue[] = hadInit ? (spec.initContainers as JsonValue[]) : [];
@@ -153,15 +153,22 @@ export function arrayAt(obj: JsonMap, key: string): JsonValue[] {
   return fresh;
 }
 
-/** The index of the entry named `name` in a list of named objects, or -1. */
-export function namedIndex(list: readonly (JsonValue | undefined)[] | undefined, name: string): number {
-  if (!list) return -1;
-  return list.findIndex((x) => isMap(x) && x.name === name);
+/** True when the container has an env var of that name (`utils.EnvVarExists`). */
+export function hasEnv(container: JsonMap, name: string): boolean {
+  return namedIndex(container.env, name) >= 0;
 }
 
-/** True when the container has an env var of that name. */
-export function hasEnv(container: JsonMap, name: string): boolean {
-  return namedIndex(asArray(container.env), name) >= 0;
+/** The Ray container (`containers[0]`, `utils.RayContainerIndex`) of a pod template, when it is an object. */
+export function rayContainerOf(template: unknown): JsonMap | undefined {
+  const first = asArray(asObject(asObject(template)?.spec)?.containers)[RAY_CONTAINER_INDEX];
+  return isMap(first) ? first : undefined;
+}
+
+/** Mirrors `utils.FindContainerPort`: the `containerPort` of the first port named `name` (0 when it has none), else `dflt`. */
+export function findContainerPort(container: JsonObject | undefined, name: string, dflt: number): number {
+  const port = named(container?.ports, name);
+  if (!port) return dflt;
+  return typeof port.containerPort === 'number' ? port.containerPort : 0;
 }
 
 /** Resources in the manifest form. */

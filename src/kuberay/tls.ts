@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { INJECTED_CONTAINERS, INJECTED_RESOURCES, RAY_VOLUMES } from './constants';
+import { INJECTED_CONTAINERS, INJECTED_RESOURCES, RAY_VOLUMES, TLS_SECRET_PREFIXES } from './constants';
 import type { RayNodeType } from './naming';
-import { addInitContainer, arrayAt, hasEnv, initContainersNamed, namedIndex, PodBuild, resourcesJson } from './pod-build';
-import { cloneJson, isMap, JsonMap } from '../kubernetes/json';
+import { addInitContainer, arrayAt, hasEnv, initContainersNamed, PodBuild, resourcesJson } from './pod-build';
+import { cloneJson, isMap, JsonMap, namedIndex } from '../kubernetes/json';
 
 /** Mirrors `SetContainerTLSConfig`: the TLS env vars and the read-only TLS Secret mount. */
 export function setContainerTLSConfig(container: JsonMap): void {
@@ -43,13 +43,12 @@ export function buildTLSInit(ray: JsonMap): JsonMap {
 }
 
 /**
- * Secret behind the mTLS volume. KubeRay names it `<RayHeadSecretPrefix|RayWorkerSecretPrefix>-<cluster>`;
- * the prefixes were not readable in the stored source, so the documented Certificate names
- * (`ray-head-cert-<cluster>`, `ray-worker-cert-<cluster>`) stand in. Only the volume type matters
- * to the security rules.
+ * Mirrors `utils.GetTLSSecretName`: the Secret behind the mTLS volume, which cert-manager fills
+ * from the node type's Certificate: `ray-head-secret-<cluster>` for the head,
+ * `ray-worker-secret-<cluster>` for workers (`RayHeadSecretPrefix`, `RayWorkerSecretPrefix`).
  */
 export function tlsSecretName(clusterName: string, nodeType: RayNodeType): string {
-  return `ray-${nodeType}-cert-${clusterName}`;
+  return `${TLS_SECRET_PREFIXES[nodeType]}-${clusterName}`;
 }
 
 /**

@@ -6,8 +6,8 @@
  * @module
  */
 import { METRICS_PORT_NAME, RAY_PORTS, RAY_VOLUMES } from './constants';
-import { arrayAt, namedIndex, PodBuild } from './pod-build';
-import { asObject, cloneJson, isMap, JsonMap } from '../kubernetes/json';
+import { arrayAt, PodBuild } from './pod-build';
+import { asObject, cloneJson, isMap, JsonMap, namedIndex } from '../kubernetes/json';
 
 /**
  * Mirrors `addEmptyDir`: unless the container already mounts `mountPath`, add an emptyDir volume

@@ -34,6 +34,11 @@ export function asObject(v: unknown): JsonObject | undefined {
   return isObject(v) ? v : undefined;
 }
 
+/** The value if it is an object, typed for builders that add to it or embed it ({@link isMap}), otherwise `undefined`. */
+export function asMap(v: unknown): JsonMap | undefined {
+  return isMap(v) ? v : undefined;
+}
+
 /**
  * The value if it is an array, otherwise an empty array (a missing or mistyped list holds nothing).
  * A sparse array (from JavaScript callers) comes back dense, its holes `undefined`: `map` would
@@ -50,8 +55,10 @@ export function asString(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** The value if it is an integer, otherwise `fallback`. */
-export function asInteger(v: unknown, fallback: number): number {
+/** The value if it is an integer, otherwise `fallback` (`undefined` when none is given). */
+export function asInteger(v: unknown): number | undefined;
+export function asInteger(v: unknown, fallback: number): number;
+export function asInteger(v: unknown, fallback?: number): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) ? v : fallback;
 }
 
@@ -125,6 +132,26 @@ export function cloneJson(v: unknown): JsonValue {
     return out;
   }
   return null;
+}
+
+/** A deep copy ({@link cloneJson}) of `v` when it is an object, otherwise a new empty object. */
+export function cloneMap(v: unknown): JsonMap {
+  return isMap(v) ? (cloneJson(v) as JsonMap) : {};
+}
+
+/**
+ * The index of the first object in a list of named objects (containers, env vars, volumes,
+ * ports…) whose `name` is `name`, or -1; a list that is not an array holds nothing. Go's
+ * `EnvVarExists`, `VolumeExists`… are `namedIndex(list, name) >= 0`.
+ */
+export function namedIndex(list: unknown, name: string): number {
+  return asArray(list).findIndex((x) => isMap(x) && x.name === name);
+}
+
+/** The first object of a list of named objects whose `name` is `name` (see {@link namedIndex}). */
+export function named(list: unknown, name: string): JsonMap | undefined {
+  const i = namedIndex(list, name);
+  return i < 0 ? undefined : (asArray(list)[i] as JsonMap);
 }
 
 // ---------------------------------------------------------------------------------------------

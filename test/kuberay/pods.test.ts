@@ -433,8 +433,9 @@ describe('mTLS (configureTLS)', () => {
   });
 
   test('adds a Secret volume mounted read-only in the Ray container and wait-gcs-ready', () => {
-    const worker = buildRayPods(cluster({ tlsOptions: { enabled: true } }))[1];
-    expect(obj(volume(worker, 'ray-tls')).secret).toBeDefined();
+    const [head, worker] = buildRayPods(cluster({ tlsOptions: { enabled: true } }));
+    expect(obj(volume(head, 'ray-tls')).secret).toEqual({ secretName: 'ray-head-secret-rc' });
+    expect(obj(volume(worker, 'ray-tls')).secret).toEqual({ secretName: 'ray-worker-secret-rc' });
     for (const [n, list] of [['ray-worker', 'containers'], [WAIT_GCS_READY_CONTAINER, 'initContainers']] as const) {
       expect(container(worker, n, list).volumeMounts).toContainEqual({ name: 'ray-tls', mountPath: '/etc/ray/tls', readOnly: true });
       expect(container(worker, n, list).env).toContainEqual({ name: 'RAY_USE_TLS', value: '1' });

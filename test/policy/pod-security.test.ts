@@ -7,6 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import { goQuote } from '../../src/kubernetes/go-format';
 import {
   evaluatePodSecurity,
   isSupportedPssVersion,
@@ -21,7 +22,7 @@ import {
   PssOptions,
   safeSysctls,
 } from '../../src/policy/pod-security';
-import { compareGoStrings, goQuote, joinQuote, sortedSet } from '../../src/policy/pod-security/format';
+import { compareGoStrings, joinQuote, sortedSet } from '../../src/policy/pod-security/format';
 import { JsonObject } from '../../src/policy/types';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/pss');

@@ -9,8 +9,9 @@
  * @module
  */
 import { CheckOutcome, containersPhrase, Offenders, PssCheck } from './check';
-import { compareGoStrings, goQuote, joinQuote, pluralize, sortedSet } from './format';
+import { compareGoStrings, joinQuote, pluralize, sortedSet } from './format';
 import { PodContext } from './visit';
+import { goQuote } from '../../kubernetes/go-format';
 import { field, isSet, text } from '../../kubernetes/json';
 
 const ANNOTATION_KEY_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';

@@ -9,8 +9,9 @@
  * @module
  */
 import { CheckOutcome, containersPhrase, Offenders, PssCheck } from './check';
-import { goQuote, joinQuote, pluralize, sortedSet } from './format';
+import { joinQuote, pluralize, sortedSet } from './format';
 import { PodContext } from './visit';
+import { goQuote } from '../../kubernetes/go-format';
 import { field, isSet, text } from '../../kubernetes/json';
 
 const ANNOTATION_KEY_POD = 'seccomp.security.alpha.kubernetes.io/pod';
