@@ -7,7 +7,7 @@ import { buildRayPods, INJECTED_CONTAINERS, RayPod } from '../../kuberay';
 import { asArray, asObject, asString, JsonObject, JsonValue } from '../../kubernetes/json';
 import { TENANT_LABEL, TenantDefinition, tenantNamespace } from '../tenant-definition';
 import { Violation } from '../types';
-import { checkResources, readBounds } from './bounds';
+import { checkPodLevelResources, checkResources, readBounds } from './bounds';
 import { checkExposure } from './exposure';
 import { checkExtendedResources } from './extended';
 import { checkPinning, checkTolerations } from './placement';
@@ -45,7 +45,8 @@ export interface TenantIsolationOptions {
  * - every container has CPU and memory limits <= the tenant's max and requests >= its min, with
  *   requests <= limits; missing values fail; every extended resource (GPUs) within the tenant's
  *   bound for it, and none without one; no `NVIDIA_VISIBLE_DEVICES` without a GPU request.
- *   Quantities are compared exactly;
+ *   Quantities are compared exactly. Pod-level `spec.resources` is refused: it replaces the
+ *   containers' sum for the resources it names, which per-container bounds cannot judge;
  * - the head Service stays ClusterIP, without external IPs or node ports, and no Ingress, unless
  *   the tenant's definition allows exposure.
  *
@@ -117,6 +118,7 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
     if (tenant) checkPodTenantLabel(podOf.get(path), group, path, tenant, out);
     if (nodeValue) checkPinning(podSpec, `${tpath}.spec`, nodeKey, nodeValue, out);
     if (taintValue !== undefined) checkTolerations(podSpec, `${tpath}.spec`, taintKey, taintValue, def?.taintEffect, out);
+    checkPodLevelResources(podSpec, `${tpath}.spec`, out);
     for (const list of ['initContainers', 'containers'] as const) {
       asArray(podSpec[list]).forEach((c, i) => {
         const container = asObject(c) ?? {};
