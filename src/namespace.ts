@@ -10,7 +10,7 @@ import { checkBudget, clusterBudget } from './policy/budget';
 import { dnsEgressRule } from './policy/network-policies';
 import { SecureTenantRayCluster } from './secure-tenant-ray-cluster';
 import { TenantProfile } from './tenant';
-import { describe as describeValue, PropsError, requireQuantity } from './validation';
+import { describe as describeValue, MIN_PSS_VERSION, PropsError, requirePodSecurityVersion, requireQuantity } from './validation';
 
 /**
  * The Pod Security Standards version the namespace labels pin by default. Pinned (not `latest`)
@@ -18,6 +18,15 @@ import { describe as describeValue, PropsError, requireQuantity } from './valida
  * it is the newest version the project's own `pod-security` rule implements.
  */
 export const DEFAULT_POD_SECURITY_VERSION = 'v1.37';
+
+/**
+ * The oldest Pod Security Standards version `podSecurityVersion` accepts: `v1.23`, derived from the
+ * checks the library implements — the newest version at which a check of the `restricted` level
+ * starts being enforced (`runAsUser`, v1.23; seccomp from v1.19, `drop: [ALL]` from v1.22).
+ * An older pin would admit pods the library's restricted settings refuse (at v1.18 a pod without
+ * seccomp or `drop: [ALL]` is `restricted`).
+ */
+export const MIN_POD_SECURITY_VERSION: string = MIN_PSS_VERSION;
 
 /** A namespace-wide cap on what a tenant's pods may request and limit in total. */
 export interface TenantQuota {
@@ -68,7 +77,9 @@ export interface TenantNamespaceProps {
   readonly quota?: TenantQuota;
   /**
    * The Pod Security Standards version of the `pod-security.kubernetes.io/*-version` labels:
-   * `v1.N`, or `latest` (not recommended: it moves with the cluster).
+   * `v1.N` from {@link MIN_POD_SECURITY_VERSION} (`v1.23`, the oldest whose restricted level checks
+   * everything the library relies on) to the newest the library implements (`v1.37`), or `latest`
+   * (not recommended: it moves with the cluster, so an upgrade may change what is admitted).
    * @default DEFAULT_POD_SECURITY_VERSION ('v1.37')
    */
   readonly podSecurityVersion?: string;
@@ -96,7 +107,6 @@ export interface TenantNamespaceProps {
   readonly syncWaves?: TenantNamespaceSyncWaves;
 }
 
-const PSS_VERSION = /^(latest|v1\.(0|[1-9][0-9]*))$/;
 const NETWORK_POLICY = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' } as const;
 
 /**
@@ -150,10 +160,7 @@ export class TenantNamespace extends Construct {
     const ns = tenant.namespace;
     this.namespaceName = ns;
 
-    const version = props.podSecurityVersion ?? DEFAULT_POD_SECURITY_VERSION;
-    if (typeof version !== 'string' || !PSS_VERSION.test(version)) {
-      throw new PropsError(`${where}.podSecurityVersion: ${JSON.stringify(version)} is not a Pod Security Standards version; write 'v1.N' (e.g. '${DEFAULT_POD_SECURITY_VERSION}') or 'latest'`);
-    }
+    const version = requirePodSecurityVersion(`${where}.podSecurityVersion`, props.podSecurityVersion ?? DEFAULT_POD_SECURITY_VERSION);
     const saName = props.serviceAccountName ?? 'ray';
     if (!isDns1123Subdomain(saName)) {
       throw new PropsError(`${where}.serviceAccountName: ${JSON.stringify(saName)} is not a DNS-1123 subdomain`);
