@@ -6,7 +6,7 @@
  */
 
 // Tenants.
-export { TenantProfile, TenantProfileProps, TenantTaint, TaintEffect, ContainerBounds, TenantToleration } from './tenant';
+export { TenantProfile, TenantProfileProps, TenantTaint, TaintEffect, ContainerBounds, TenantToleration, PROTECTED_NODE_LABEL_KEY } from './tenant';
 export { PropsError } from './validation';
 
 // The RayCluster construct and its options.

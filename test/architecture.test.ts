@@ -77,7 +77,7 @@ describe('the public API', () => {
     // Values only (types vanish at run time); the type exports are held by docs/API.md's drift test.
     expect(Object.keys(api).sort()).toEqual([
       'AutoscalerVersion', 'ClusterConnections', 'DEFAULT_POD_SECURITY_VERSION', 'DEFAULT_RAY_VERSION', 'EmptyDirMedium',
-      'KyvernoFailureAction', 'MIN_POD_SECURITY_VERSION', 'NetworkMode', 'NetworkPeer', 'PortProtocol', 'PortTarget', 'PropsError', 'Protocol',
+      'KyvernoFailureAction', 'MIN_POD_SECURITY_VERSION', 'NetworkMode', 'NetworkPeer', 'PROTECTED_NODE_LABEL_KEY', 'PortProtocol', 'PortTarget', 'PropsError', 'Protocol',
       'RAY_GID', 'RAY_UID', 'RULE_IDS', 'RayPort', 'RayVolume', 'SYNC_WAVE_ANNOTATION', 'SecureRayValidation',
       'SecureTenantRayCluster', 'SyncWaves', 'TaintEffect', 'TenantAdmissionPolicy', 'TenantNamespace', 'TenantProfile',
       'UpscalingMode', 'checkDocument', 'checkManifests', 'documentFailed', 'formatViolation', 'kyvernoTestFile',

@@ -22,8 +22,8 @@ const files = blocks.map((code, i) => {
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test('the README has the examples (zero-config, fuller, check API, network, exposure, guardrails, escape hatch)', () => {
-  expect(blocks.length).toBe(7);
+test('the README has the examples (zero-config, fuller, protected node label, check API, network, exposure, guardrails, escape hatch)', () => {
+  expect(blocks.length).toBe(8);
   expect(blocks[0]).toContain("new SecureTenantRayCluster(chart, 'analytics', { tenant: teamA });");
 });
 
