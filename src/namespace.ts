@@ -1,6 +1,7 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { declareTenantUse } from './app-tenants';
 import { SYNC_WAVE_ANNOTATION, SyncWaves } from './gitops';
 import { INJECTED_RESOURCES } from './kuberay/constants';
 import { isDns1123Subdomain, isLabelKey } from './kubernetes/names';
@@ -228,6 +229,7 @@ export class TenantNamespace extends Construct {
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
     const dns = resolveDns(`${where}.dns`, props.dns);
+    declareTenantUse(this, { tenants: [tenant], dns, dnsProp: 'dns' });
     this.dnsEgress = new ApiObject(this, 'DnsEgress', {
       ...NETWORK_POLICY,
       metadata: objectMeta('allow-dns-egress'),

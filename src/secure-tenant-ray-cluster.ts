@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { declareTenantUse } from './app-tenants';
 import { renderClusterSpec } from './cluster/cluster-spec';
 import { RayClusterConfig } from './cluster/config';
 import { resolveClusterConfig } from './cluster/resolve';
@@ -121,6 +122,7 @@ export class SecureTenantRayCluster extends Construct {
     const where = (prop: string) => `${path}: ${prop}`;
     if (props.name !== undefined) requireString(where('name'), props.name, isDns1123Label, 'a DNS-1123 label of at most 63 characters');
     const network = resolveNetworkOptions(where('network'), props.network);
+    declareTenantUse(this, { tenants: [tenant], dns: network.dns, dnsProp: 'network.dns' });
     const config = resolveClusterConfig(where, tenant, props, network);
     const labels = checkLabels(where('labels'), props.labels);
     const waves = props.syncWaves ?? {};

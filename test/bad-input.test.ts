@@ -11,8 +11,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { checkManifests, PropsError, RayVolume, SecureTenantRayCluster, TenantProfile } from '../src';
-import { newChart } from './support/manifests';
+import { checkManifests, PropsError, RayVolume, SecureTenantRayCluster, TenantAdmissionPolicy, TenantNamespace, TenantProfile } from '../src';
+import { errorOf, newChart } from './support/manifests';
 import { main } from '../src/cli/main';
 
 const bounds = { minCpu: '500m', maxCpu: '4', minMemory: '512Mi', maxMemory: '8Gi' };
@@ -187,6 +187,43 @@ describe('construct: malformed lists, objects and names are PropsErrors', () => 
   ])('%s', (_, props) => {
     const e = failure(props);
     expect(e).toBeInstanceOf(PropsError);
+  });
+});
+
+describe('network props through every construct that renders them: a PropsError naming the construct and the prop', () => {
+  // resolveDns / resolveApiServer are shared; each construct must reach them with its own prop path.
+  const dnsCases: [string, any, string][] = [
+    ['dns.port 0', { port: 0 }, 'dns.port: expected a port number 1-65535, got number 0'],
+    ['dns.port 70000', { port: 70000 }, 'dns.port: expected a port number 1-65535'],
+    ['dns.namespace not a name', { namespace: 'Kube System' }, 'dns.namespace: "Kube System" is not a namespace name'],
+    ['dns.podLabels with template text', { podLabels: { app: '{{ request.object.metadata.name }}' } }, 'dns.podLabels.app: "{{ request.object.metadata.name }}" is not a valid label value'],
+    ['dns.podLabels with a template key', { podLabels: { '{{x}}': 'a' } }, 'dns.podLabels: "{{x}}" is not a valid label key'],
+    ['dns.podLabels empty (every pod of the namespace)', { podLabels: {} }, 'dns.podLabels: expected a non-empty map of labels'],
+  ];
+  const apiCases: [string, any, string][] = [
+    ['apiServer.port 99999', { cidr: '10.0.0.1/32', port: 99999 }, 'apiServer.port: expected a port number 1-65535, got number 99999'],
+    ['apiServer.port 0', { cidr: '10.0.0.1/32', port: 0 }, 'apiServer.port: expected a port number 1-65535'],
+    ['apiServer.cidr not a CIDR', { cidr: 'not-a-cidr' }, 'apiServer.cidr: "not-a-cidr" is not a CIDR'],
+    ['apiServer.cidr with template text', { cidr: '{{ request.object.spec.cidr }}' }, 'apiServer.cidr: "{{ request.object.spec.cidr }}" is not a CIDR'],
+  ];
+  const expectError = (make: () => unknown, message: string) => {
+    expect(make).toThrow(PropsError);
+    expect(errorOf(make)).toContain(message);
+  };
+  test.each(dnsCases)('TenantNamespace %s', (_, dns, message) => {
+    expectError(() => new TenantNamespace(newChart().chart, 'ns', { tenant: teamA, dns }), `TenantNamespace(team-a).${message}`);
+  });
+  test.each(dnsCases)('TenantAdmissionPolicy %s', (_, dns, message) => {
+    expectError(() => new TenantAdmissionPolicy(newChart().chart, 'admission', { tenants: [teamA], dns }), `TenantAdmissionPolicy.${message}`);
+  });
+  test.each(dnsCases)('SecureTenantRayCluster network.%s', (_, dns, message) => {
+    expectError(() => new SecureTenantRayCluster(newChart().chart, 'ray', { tenant: teamA, network: { dns } }), `test/ray: network.${message}`);
+  });
+  test.each(apiCases)('TenantAdmissionPolicy %s', (_, api, message) => {
+    expectError(() => new TenantAdmissionPolicy(newChart().chart, 'admission', { tenants: [teamA], apiServer: api }), `TenantAdmissionPolicy.${message}`);
+  });
+  test.each(apiCases)('SecureTenantRayCluster network.%s', (_, api, message) => {
+    expectError(() => new SecureTenantRayCluster(newChart().chart, 'ray', { tenant: teamA, autoscaling: {}, network: { apiServer: api } }), `test/ray: network.${message}`);
   });
 });
 

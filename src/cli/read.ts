@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Composer, Document, LineCounter, Node, Parser, isMap, isSeq, parseDocument } from 'yaml';
 import { TenantDefinition } from '../policy/tenant-definition';
+import { tenantSetProblems } from '../policy/tenant-set';
 
 /** A problem with the input: an unreadable path, invalid YAML, a binary file, a non-object document. */
 export interface InputError {
@@ -238,7 +239,8 @@ const BOUND_FIELDS = ['minCpu', 'maxCpu', 'minMemory', 'maxMemory'] as const;
 /**
  * Reads a `--tenants` file: YAML or JSON holding a list of tenant definitions or
  * `{ tenants: [...] }`. Validates the shape: `name` is a non-empty string and unique, the other
- * fields are strings, `bounds` values are strings or numbers, and no unknown keys.
+ * fields are strings, `bounds` values are strings or numbers, and no unknown keys; then the set
+ * (`policy/tenant-set.ts`): no two tenants share a namespace, node label or taint, no reserved name.
  * @throws TenantsFileError
  */
 export function readTenantsFile(file: string): TenantDefinition[] {
@@ -300,6 +302,13 @@ export function readTenantsFile(file: string): TenantDefinition[] {
       }
     }
   });
+  // The set as a whole: no shared namespace, node label or taint, no reserved name.
+  const problems = tenantSetProblems(list as TenantDefinition[]);
+  if (problems.length > 0) {
+    const p = problems[0];
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    fail(`${p.message}; fix: ${p.fix}${more}`, (nodes[p.index] as Node | undefined)?.range?.[0]);
+  }
   return list as TenantDefinition[];
 }
 
