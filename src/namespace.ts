@@ -8,7 +8,9 @@ import { isDns1123Subdomain, isLabelKey } from './kubernetes/names';
 import { Quantity } from './kubernetes/quantity';
 import { DnsOptions, resolveDns } from './network/options';
 import { checkBudget, clusterBudget } from './policy/budget';
+import { formatViolation } from './policy/format';
 import { dnsEgressRule } from './policy/network-policies';
+import { checkTenantNamespace, ExpectedTenantNamespace } from './policy/tenant-namespace-rule';
 import { SecureTenantRayCluster } from './secure-tenant-ray-cluster';
 import { TenantProfile } from './tenant';
 import { describe as describeValue, MIN_PSS_VERSION, PropsError, requirePodSecurityVersion, requireQuantity } from './validation';
@@ -196,10 +198,11 @@ export class TenantNamespace extends Construct {
     }
 
     // ResourceQuota.
-    if (props.quota !== undefined) {
+    const hard = props.quota === undefined ? undefined : quotaHard(where, props.quota);
+    if (hard !== undefined) {
       this.resourceQuota = new k8s.KubeResourceQuota(this, 'ResourceQuota', {
         metadata: objectMeta('tenant-quota'),
-        spec: { hard: quotaHard(where, props.quota) },
+        spec: { hard: Object.fromEntries(Object.entries(hard).map(([k, v]) => [k, typeof v === 'number' ? k8s.Quantity.fromNumber(v) : k8s.Quantity.fromString(v)])) },
       });
     }
 
@@ -230,10 +233,11 @@ export class TenantNamespace extends Construct {
     });
     const dns = resolveDns(`${where}.dns`, props.dns);
     declareTenantUse(this, { tenants: [tenant], dns, dnsProp: 'dns' });
+    const dnsSpec = { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule(dns)] };
     this.dnsEgress = new ApiObject(this, 'DnsEgress', {
       ...NETWORK_POLICY,
       metadata: objectMeta('allow-dns-egress'),
-      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule(dns)] },
+      spec: dnsSpec,
     });
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -241,10 +245,38 @@ export class TenantNamespace extends Construct {
       automountServiceAccountToken: false,
     });
 
+    // What was generated, before any patch: the rendered objects are held to it at synth.
+    const expected: ExpectedTenantNamespace = {
+      namespace: ns,
+      tenant: tenant.name,
+      quotaHard: hard && Object.fromEntries(Object.entries(hard).map(([k, v]) => [k, String(v)])),
+      containerLimits: { max: { cpu: b.maxCpu, memory: b.maxMemory } },
+      defaultDeny: { name: 'default-deny', namespace: ns, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
+      dnsEgress: { name: 'allow-dns-egress', namespace: ns, spec: JSON.parse(JSON.stringify(dnsSpec)) },
+    };
+    this.node.addValidation({ validate: () => this.validateRendered(expected) });
+
     if (this.resourceQuota) {
       const quota = this.resourceQuota;
       this.node.addValidation({ validate: () => this.checkBudget(tenant, quota) });
     }
+  }
+
+  /**
+   * Judges what was rendered, after escape-hatch patches (as the cluster construct judges its
+   * RayCluster): restricted Pod Security labels at a version from the floor, the default-deny and
+   * DNS policies as generated, no token for Ray pods, the LimitRange and quota not loosened.
+   */
+  private validateRendered(expected: ExpectedTenantNamespace): string[] {
+    const json = (o: ApiObject) => o.toJson() as Record<string, any>;
+    return checkTenantNamespace({
+      namespace: json(this.namespace),
+      quota: this.resourceQuota ? json(this.resourceQuota) : undefined,
+      limitRange: json(this.limitRange),
+      defaultDeny: json(this.defaultDeny),
+      dnsEgress: json(this.dnsEgress),
+      serviceAccount: json(this.serviceAccount),
+    }, expected).map(formatViolation);
   }
 
   /**
@@ -277,18 +309,19 @@ function smaller(a: string, b: string): string {
   return Quantity.parse(a).lessOrEqual(Quantity.parse(b)) ? a : b;
 }
 
-function quotaHard(where: string, quota: TenantQuota): Record<string, k8s.Quantity> {
+/** The quota's `hard` map: quantities as given, object counts as numbers. */
+function quotaHard(where: string, quota: TenantQuota): Record<string, string | number> {
   if (quota === null || typeof quota !== 'object') {
     throw new PropsError(`${where}.quota: expected { requestsCpu, requestsMemory, limitsCpu, limitsMemory, pods?, extended? }, got ${describeValue(quota)}`);
   }
-  const hard: Record<string, k8s.Quantity> = {};
+  const hard: Record<string, string | number> = {};
   const fields = [
     ['requestsCpu', 'requests.cpu'], ['requestsMemory', 'requests.memory'],
     ['limitsCpu', 'limits.cpu'], ['limitsMemory', 'limits.memory'],
   ] as const;
   for (const [prop, key] of fields) {
     requireQuantity(`${where}.quota.${prop}`, quota[prop]);
-    hard[key] = k8s.Quantity.fromString(String(quota[prop]));
+    hard[key] = String(quota[prop]);
   }
   for (const [req, lim] of [['requestsCpu', 'limitsCpu'], ['requestsMemory', 'limitsMemory']] as const) {
     if (Quantity.parse(quota[req]).greaterThan(Quantity.parse(quota[lim]))) {
@@ -299,7 +332,7 @@ function quotaHard(where: string, quota: TenantQuota): Record<string, k8s.Quanti
     if (typeof quota.pods !== 'number' || !Number.isInteger(quota.pods) || quota.pods < 1) {
       throw new PropsError(`${where}.quota.pods: expected a positive integer, got ${describeValue(quota.pods)}`);
     }
-    hard.pods = k8s.Quantity.fromNumber(quota.pods);
+    hard.pods = quota.pods;
   }
   const extended = quota.extended ?? {};
   if (extended === null || typeof extended !== 'object' || Array.isArray(extended)) {
@@ -313,7 +346,7 @@ function quotaHard(where: string, quota: TenantQuota): Record<string, k8s.Quanti
     if (!parsed.equals(Quantity.parse((parsed.toMilliCeil() / 1000n).toString()))) {
       throw new PropsError(`${where}.quota.extended["${name}"]: ${JSON.stringify(value)} is not a whole number; extended resources are counted in units`);
     }
-    hard[`requests.${name}`] = k8s.Quantity.fromString(String(value));
+    hard[`requests.${name}`] = String(value);
   }
   return hard;
 }
