@@ -29,7 +29,8 @@ export { ClusterConnections, DeclaredConnection } from './network/connections';
 export type { RayClusterNetworkPolicy } from './network/cluster-network-policy';
 
 // Guardrails: the tenant's namespace and the admission policy.
-export { TenantNamespace, TenantNamespaceProps, TenantQuota, TenantNamespaceSyncWaves, DEFAULT_POD_SECURITY_VERSION, MIN_POD_SECURITY_VERSION } from './namespace';
+export { TenantNamespace, TenantNamespaceProps, TenantNamespaceSyncWaves, DEFAULT_POD_SECURITY_VERSION, MIN_POD_SECURITY_VERSION } from './namespace';
+export { TenantQuota, ContainerEphemeralStorage } from './quota';
 export { TenantAdmissionPolicy, TenantAdmissionPolicyProps, KyvernoFailureAction, tenantAdmissionPolicyManifest } from './admission/kyverno-policy';
 export { kyvernoTestFile, KyvernoTestFileOptions, KyvernoTestCase, KyvernoResult } from './admission/kyverno-test';
 

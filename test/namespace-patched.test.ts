@@ -13,7 +13,7 @@ const quota = { requestsCpu: '32', requestsMemory: '64Gi', limitsCpu: '32', limi
 type Edit = (ns: TenantNamespace) => void;
 function build(edit?: Edit): () => Manifest[] {
   const { chart } = newChart();
-  const ns = new TenantNamespace(chart, 'ns', { tenant, quota });
+  const ns = new TenantNamespace(chart, 'ns', { tenant, quota, ephemeralStorage: { max: '20Gi', defaultRequest: '1Gi' } });
   edit?.(ns);
   return () => Testing.synth(chart);
 }
@@ -75,6 +75,10 @@ describe('a patched namespace object fails synthesis, naming the object and the 
     ['LimitRange limits emptied', patch(lr, JsonPatch.replace('/spec/limits', [])), 'LimitRange tenant-container-limits: spec.limits = []: the LimitRange has no Container limits'],
     ['LimitRange item turned into a Pod item', patch(lr, JsonPatch.replace('/spec/limits/0/type', 'Pod')), 'the LimitRange has no Container limits'],
     ['LimitRange max not a quantity', patch(lr, JsonPatch.replace('/spec/limits/0/max/cpu/value', 'lots')), 'spec.limits[0].max.cpu = "lots": not a Kubernetes quantity'],
+    ['LimitRange ephemeral-storage max raised', (ns: TenantNamespace) => ns.limitRange.addJsonPatch(JsonPatch.replace('/spec/limits/0/max/ephemeral-storage/value', '1Ti')),
+      'spec.limits[0].max.ephemeral-storage = "1Ti": the LimitRange\'s max ephemeral-storage is above the tenant\'s maximum (bound: <= 20Gi)'],
+    ['LimitRange ephemeral-storage max removed', (ns: TenantNamespace) => ns.limitRange.addJsonPatch(JsonPatch.remove('/spec/limits/0/max/ephemeral-storage')),
+      'spec.limits[0].max.ephemeral-storage: the LimitRange\'s ephemeral-storage maximum was removed'],
     ['LimitRange namespace removed', patch(lr, JsonPatch.remove('/metadata/namespace')), 'LimitRange tenant-container-limits: metadata.namespace: the LimitRange has no namespace'],
     // ResourceQuota
     ['quota raised', patch(rq, JsonPatch.replace('/spec/hard/requests.cpu/value', '64')),

@@ -181,7 +181,7 @@ describe('TenantNamespace', () => {
     ['quota quantity', { quota: { ...quota, requestsMemory: '2 Gi' } }, 'TenantNamespace(team-a).quota.requestsMemory: "2 Gi" is not a Kubernetes quantity'],
     ['quota missing a field', { quota: { ...quota, limitsCpu: undefined as any } }, 'TenantNamespace(team-a).quota.limitsCpu: expected a Kubernetes quantity'],
     ['quota requests above limits', { quota: { ...quota, requestsCpu: '65' } }, 'TenantNamespace(team-a).quota: requestsCpu 65 is greater than limitsCpu 64'],
-    ['quota pods', { quota: { ...quota, pods: 1.5 } }, 'TenantNamespace(team-a).quota.pods: expected a positive integer'],
+    ['quota pods', { quota: { ...quota, pods: 1.5 } }, 'TenantNamespace(team-a).quota.pods: expected an integer >= 1, got number 1.5'],
     ['extended name', { quota: { ...quota, extended: { gpu: '1' } } }, 'TenantNamespace(team-a).quota.extended: "gpu" is not an extended resource name'],
     ['extended quantity', { quota: { ...quota, extended: { 'nvidia.com/gpu': 'four' } } }, 'TenantNamespace(team-a).quota.extended["nvidia.com/gpu"]: "four" is not a Kubernetes quantity'],
     ['extended fraction', { quota: { ...quota, extended: { 'nvidia.com/gpu': '1.5' } } }, 'is not a whole number'],

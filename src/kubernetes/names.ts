@@ -224,3 +224,12 @@ export function reservedTaintKeyReason(key: string): string | undefined {
     + 'node-role.kubernetes.io/control-plane): a tenant tolerating it would run on control-plane nodes or stay forever on unreachable ones; '
     + 'use a key of your own';
 }
+
+/**
+ * True for an extended resource name (`IsExtendedResourceName`): domain-prefixed, outside the
+ * `kubernetes.io` domains, not a quota's `requests.` key, e.g. `nvidia.com/gpu`.
+ */
+export function isExtendedResourceName(name: unknown): name is string {
+  if (!isLabelKey(name) || !name.includes('/') || name.startsWith('requests.')) return false;
+  return !inDomain(labelNamespace(name), 'kubernetes.io');
+}

@@ -1,6 +1,7 @@
 import { buildRayPods } from '../kuberay';
 import { JsonObject } from './types';
 import { asArray, asObject, asString } from '../kubernetes/json';
+import { isExtendedResourceName } from '../kubernetes/names';
 import { Quantity } from '../kubernetes/quantity';
 
 /** A resource total: requests and limits per resource name (`cpu`, `memory`, `nvidia.com/gpu`, ...), and pods. */
@@ -145,14 +146,38 @@ export function podResources(podSpec: JsonObject, defaults: ContainerDefaults = 
 }
 
 /**
- * The worst case of one RayCluster: the head pod plus each worker group's pod × `maxReplicas` ×
- * `numOfHosts`, with the containers KubeRay injects (wait-gcs-ready, the autoscaler, ...).
+ * The defaults a LimitRange gives containers (LimitRanger applies them at admission, before
+ * ResourceQuota counts the pod), after Kubernetes' defaulting of the LimitRange itself: a missing
+ * `default` is the `max`, a missing `defaultRequest` the `default`, else the `min`. Items of type
+ * Container only; a later item wins, as in LimitRanger.
  */
-export function clusterBudget(rayCluster: JsonObject): ClusterBudget {
+export function limitRangeDefaults(limitRange: JsonObject | undefined): ContainerDefaults {
+  const requests = new Map<string, Quantity>();
+  const limits = new Map<string, Quantity>();
+  for (const raw of asArray(asObject(limitRange?.spec)?.limits)) {
+    const item = asObject(raw);
+    if (!item || item.type !== 'Container') continue;
+    const def = quantities(item.default);
+    for (const [k, v] of quantities(item.max)) if (!def.has(k)) def.set(k, v);
+    const req = quantities(item.defaultRequest);
+    for (const [k, v] of def) if (!req.has(k)) req.set(k, v);
+    for (const [k, v] of quantities(item.min)) if (!req.has(k)) req.set(k, v);
+    for (const [k, v] of def) limits.set(k, v);
+    for (const [k, v] of req) requests.set(k, v);
+  }
+  return { requests, limits };
+}
+
+/**
+ * The worst case of one RayCluster: the head pod plus each worker group's pod × `maxReplicas` ×
+ * `numOfHosts`, with the containers KubeRay injects (wait-gcs-ready, the autoscaler, ...), and
+ * the namespace's LimitRange defaults for what a container does not state.
+ */
+export function clusterBudget(rayCluster: JsonObject, defaults: ContainerDefaults = {}): ClusterBudget {
   const totals = emptyTotals();
   for (const pod of buildRayPods(rayCluster)) {
     const count = pod.nodeType === 'head' ? 1 : pod.replicas.max * Math.max(1, pod.replicas.numOfHosts);
-    const r = podResources(asObject(pod.pod.spec) ?? {});
+    const r = podResources(asObject(pod.pod.spec) ?? {}, defaults);
     for (const [k, v] of r.requests) addTo(totals.requests, k, v, count);
     for (const [k, v] of r.limits) addTo(totals.limits, k, v, count);
     totals.pods += count;
@@ -166,7 +191,7 @@ function usedFor(key: string, t: ResourceTotals): Quantity | undefined {
   if (key === 'pods') return Quantity.parse(t.pods);
   if (key.startsWith('requests.')) return t.requests.get(key.slice('requests.'.length)) ?? Quantity.ZERO;
   if (key.startsWith('limits.')) return t.limits.get(key.slice('limits.'.length)) ?? Quantity.ZERO;
-  if (key === 'cpu' || key === 'memory') return t.requests.get(key) ?? Quantity.ZERO;
+  if (key === 'cpu' || key === 'memory' || key === 'ephemeral-storage') return t.requests.get(key) ?? Quantity.ZERO;
   return undefined;
 }
 
@@ -199,6 +224,43 @@ export function checkBudget(clusters: readonly ClusterBudget[], hard: Record<str
     if (used.greaterThan(limit)) {
       out.push({ key, hard: limit.toString(), used: used.toString(), shares: shares.map((s) => ({ cluster: s.cluster, used: s.q!.toString() })) });
     }
+  }
+  return out;
+}
+
+/** An extended resource the clusters request that the quota does not name. */
+export interface UncappedResource {
+  /** The resource, e.g. `nvidia.com/gpu`. */
+  readonly resource: string;
+  /** The quota key that would cap it, `requests.<resource>`. */
+  readonly key: string;
+  /** The worst case of all clusters. */
+  readonly used: string;
+  /** Each requesting cluster's share. */
+  readonly shares: {
+    /** `namespace/name` of the RayCluster. */
+    readonly cluster: string;
+    /** Its worst case. */
+    readonly used: string;
+  }[];
+}
+
+/**
+ * Extended resources (GPUs, any domain-prefixed resource) the clusters request while the quota
+ * has no `requests.<name>` for them: Kubernetes quotas only what a quota names, so they would be
+ * uncapped.
+ */
+export function uncappedExtendedResources(clusters: readonly ClusterBudget[], hard: Record<string, unknown>): UncappedResource[] {
+  const names = new Set(clusters.flatMap((c) => [...c.totals.requests.keys(), ...c.totals.limits.keys()]));
+  const out: UncappedResource[] = [];
+  for (const resource of [...names].filter(isExtendedResourceName).sort()) {
+    const key = `requests.${resource}`;
+    if (key in hard) continue;
+    const shares = clusters.map((c) => ({ cluster: c.cluster, q: c.totals.requests.get(resource) ?? c.totals.limits.get(resource) ?? Quantity.ZERO }))
+      .filter((s) => !s.q.isZero());
+    if (shares.length === 0) continue;
+    const used = shares.reduce((a, s) => a.add(s.q), Quantity.ZERO);
+    out.push({ resource, key, used: used.toString(), shares: shares.map((s) => ({ cluster: s.cluster, used: s.q.toString() })) });
   }
   return out;
 }

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { RayClusterSpecHeadGroupSpecTemplateSpecResourcesLimits } from '../../imports/ray.io';
 import { SecureTenantRayCluster, TenantNamespace, TenantProfile } from '../../src';
 import { Quantity } from '../../src/kubernetes/quantity';
-import { checkBudget, clusterBudget, podResources } from '../../src/policy/budget';
+import { checkBudget, clusterBudget, limitRangeDefaults, podResources, uncappedExtendedResources } from '../../src/policy/budget';
 import { errorOf, findObject, newChart } from '../support/manifests';
 
 const tenant = new TenantProfile({ name: 'team-a', bounds: { minCpu: '100m', maxCpu: '8', minMemory: '128Mi', maxMemory: '32Gi', extendedResources: { 'nvidia.com/gpu': '1' } } });
@@ -68,6 +68,45 @@ describe('podResources: Kubernetes\' effective pod request (component-helpers Po
   test('pod-level resources that name no supported resource change nothing', () => {
     const r = podResources({ resources: { limits: { 'nvidia.com/gpu': '4' } }, containers: [{ name: 'main', resources: { limits: { cpu: '1' } } }] });
     expect(show(r.limits)).toEqual({ cpu: '1' });
+  });
+});
+
+describe('limitRangeDefaults: what LimitRanger fills in, after Kubernetes defaults the LimitRange', () => {
+  const show = (m: ReadonlyMap<string, any> | undefined) => Object.fromEntries([...m ?? []].map(([k, v]) => [k, v.toString()]));
+  test('default from max, defaultRequest from default, else min; Container items only, a later one wins', () => {
+    const d = limitRangeDefaults({
+      spec: {
+        limits: [
+          { type: 'Pod', max: { cpu: '64' } },
+          { type: 'Container', max: { 'cpu': '4', 'ephemeral-storage': '8Gi' }, default: { cpu: '1' }, min: { memory: '128Mi' } },
+          { type: 'Container', defaultRequest: { cpu: '500m' } },
+        ],
+      },
+    });
+    expect(show(d.limits)).toEqual({ 'cpu': '1', 'ephemeral-storage': '8Gi' });
+    expect(show(d.requests)).toEqual({ 'cpu': '500m', 'ephemeral-storage': '8Gi', 'memory': '128Mi' });
+  });
+  test('a container keeps what it states; its own limit defaults its request before the LimitRange does', () => {
+    const d = limitRangeDefaults({ spec: { limits: [{ type: 'Container', default: { 'ephemeral-storage': '4Gi' }, defaultRequest: { 'ephemeral-storage': '1Gi' } }] } });
+    const r = podResources({ containers: [{ name: 'a', resources: { limits: { 'ephemeral-storage': '2Gi' } } }, { name: 'b' }] }, d);
+    expect(show(r.requests)).toEqual({ 'ephemeral-storage': '3Gi' });
+    expect(show(r.limits)).toEqual({ 'ephemeral-storage': '6Gi' });
+  });
+});
+
+describe('uncappedExtendedResources: what the quota does not name', () => {
+  const t = (requests: Record<string, string>) => ({
+    requests: new Map(Object.entries(requests).map(([k, v]) => [k, Quantity.parse(v)])), limits: new Map(), pods: 1,
+  });
+  test('an extended resource without requests.<name>, with each cluster\'s share; cpu, memory and named ones are not reported', () => {
+    const clusters = [
+      { cluster: 'ns/a', totals: t({ 'cpu': '1', 'nvidia.com/gpu': '2', 'example.com/fpga': '1' }) },
+      { cluster: 'ns/b', totals: t({ 'nvidia.com/gpu': '1' }) },
+    ];
+    expect(uncappedExtendedResources(clusters, { 'requests.cpu': '8', 'requests.example.com/fpga': '1' })).toEqual([
+      { resource: 'nvidia.com/gpu', key: 'requests.nvidia.com/gpu', used: '3', shares: [{ cluster: 'ns/a', used: '2' }, { cluster: 'ns/b', used: '1' }] },
+    ]);
+    expect(uncappedExtendedResources(clusters, { 'requests.nvidia.com/gpu': '3', 'requests.example.com/fpga': '1' })).toEqual([]);
   });
 });
 
