@@ -68,7 +68,7 @@ export interface SecureTenantRayClusterProps extends RayClusterConfig {
 /**
  * A KubeRay `RayCluster` for one tenant, secure by construction:
  *
- * - tenant isolation: the `tenant` label and bound annotations on the RayCluster; on every pod
+ * - tenant isolation: the `tenant` label, bound and placement annotations on the RayCluster; on every pod
  *   template the tenant label, a nodeSelector for the tenant's nodes and a toleration of its taint;
  *   every container's CPU and memory within the tenant's bounds;
  * - the `restricted` Pod Security Standard on every container that will run, including the
@@ -135,7 +135,7 @@ export class SecureTenantRayCluster extends Construct {
         ...(props.name !== undefined ? { name: props.name } : {}),
         namespace: tenant.namespace,
         labels: { ...labels, tenant: tenant.name },
-        annotations: { ...tenant.boundAnnotations(), [SYNC_WAVE_ANNOTATION]: wave('rayCluster', SyncWaves.WORKLOAD) },
+        annotations: { ...tenant.boundAnnotations(), ...tenant.placementAnnotations(), [SYNC_WAVE_ANNOTATION]: wave('rayCluster', SyncWaves.WORKLOAD) },
       },
       spec: renderClusterSpec(config) as RayClusterSpec,
     });

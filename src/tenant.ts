@@ -280,6 +280,21 @@ export class TenantProfile {
     };
   }
 
+  /**
+   * The placement as RayCluster annotations (`nodeLabelKey`, `nodeLabelValue`, `taintKey`,
+   * `taintValue`, `taintEffect`), beside the bound annotations, so that `secure-ray check`
+   * without a tenants file judges the pods against this tenant's nodes and taint.
+   */
+  public placementAnnotations(): Record<string, string> {
+    return {
+      nodeLabelKey: this.nodeLabelKey,
+      nodeLabelValue: this.nodeLabelValue,
+      taintKey: this.taintKey,
+      taintValue: this.taintValue,
+      taintEffect: this.taintEffect,
+    };
+  }
+
   /** The node selector that pins pods to this tenant's nodes. */
   public get nodeSelector(): Record<string, string> {
     return { [this.nodeLabelKey]: this.nodeLabelValue };

@@ -10,7 +10,7 @@ import { Violation } from '../types';
 import { checkPodLevelResources, checkResources, readBounds } from './bounds';
 import { checkExposure } from './exposure';
 import { checkExtendedResources } from './extended';
-import { checkPinning, checkTolerations } from './placement';
+import { checkPinning, checkTolerations, readPlacement } from './placement';
 
 const RULE = 'enforce-tenant-isolation' as const;
 
@@ -20,7 +20,8 @@ export interface TenantIsolationOptions {
    * The platform's tenant definitions by name. When given, a RayCluster's bounds, namespace, node
    * label, taint and exposure come from its tenant's definition (they win over the RayCluster's
    * own annotations), and a tenant that is not defined fails.
-   * @default - bounds from the RayCluster's `minCpu`/`maxCpu`/`minMemory`/`maxMemory` (and `maxExtendedResources`) annotations
+   * @default - bounds from the RayCluster's `minCpu`/`maxCpu`/`minMemory`/`maxMemory` (and `maxExtendedResources`) annotations,
+   * placement from its `nodeLabelKey`/`nodeLabelValue`/`taintKey`/`taintValue`/`taintEffect` annotations (else `tenant=<tenant>`)
    */
   readonly tenants?: ReadonlyMap<string, TenantDefinition>;
   /**
@@ -50,8 +51,10 @@ export interface TenantIsolationOptions {
  * - the head Service stays ClusterIP, without external IPs or node ports, and no Ingress, unless
  *   the tenant's definition allows exposure.
  *
- * Bounds come from the tenant definition when one is given, else from the RayCluster's
- * annotations; missing or unparseable bounds fail.
+ * Bounds and placement come from the tenant definition when one is given, else from the
+ * RayCluster's annotations (the construct stamps both); missing or unparseable bounds fail, an
+ * unusable placement annotation fails, and without placement annotations the node label and taint
+ * are `tenant=<tenant>`.
  */
 export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsolationOptions = {}): Violation[] {
   const out: Violation[] = [];
@@ -95,10 +98,7 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
   }
 
   const bounds = readBounds(def, tenant, annotations, out);
-  const nodeKey = def?.nodeLabelKey ?? TENANT_LABEL;
-  const nodeValue = def?.nodeLabelValue ?? tenant;
-  const taintKey = def?.taintKey ?? TENANT_LABEL;
-  const taintValue = def?.taintValue ?? tenant;
+  const { nodeKey, nodeValue, taintKey, taintValue, taintEffect } = readPlacement(def, tenant, annotations, out);
   const spec = asObject(rayCluster.spec) ?? {};
   const pods = options.pods ?? buildRayPods(rayCluster);
   const podOf = new Map(pods.map((p) => [p.groupPath, p]));
@@ -117,7 +117,7 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
     const podSpec = asObject(asObject(group.template)?.spec) ?? {};
     if (tenant) checkPodTenantLabel(podOf.get(path), group, path, tenant, out);
     if (nodeValue) checkPinning(podSpec, `${tpath}.spec`, nodeKey, nodeValue, out);
-    if (taintValue !== undefined) checkTolerations(podSpec, `${tpath}.spec`, taintKey, taintValue, def?.taintEffect, out);
+    if (taintValue !== undefined) checkTolerations(podSpec, `${tpath}.spec`, taintKey, taintValue, taintEffect, out);
     checkPodLevelResources(podSpec, `${tpath}.spec`, out);
     for (const list of ['initContainers', 'containers'] as const) {
       asArray(podSpec[list]).forEach((c, i) => {
