@@ -177,16 +177,19 @@ describe('construct: malformed lists, objects and names are PropsErrors', () => 
 
   // Were synthesized although the API server would reject them (found by this suite; fixed).
   test.each([
-    ['duplicate container names (sidecar and init container)', { head: { sidecars: [{ name: 'x' }], initContainers: [{ name: 'x' }] } }],
-    ['a sidecar named like the Ray container', { head: { sidecars: [{ name: 'ray-head' }] } }],
-    ['network.apiServer.cidr not a CIDR', { autoscaling: {}, network: { apiServer: { cidr: 'nope' } } }],
-    ['network.apiServer.port 70000', { autoscaling: {}, network: { apiServer: { cidr: '10.0.0.1/32', port: 70000 } } }],
-    ['network.dns.port -1', { network: { dns: { port: -1 } } }],
-    ['network.dns.namespace invalid', { network: { dns: { namespace: 'Bad NS' } } }],
-    ['network: a string', { network: 'x' }],
-  ])('%s', (_, props) => {
+    ['duplicate container names (sidecar and init container)', { head: { sidecars: [{ name: 'x' }], initContainers: [{ name: 'x' }] } },
+      'head: two containers are named "x"; container and init container names must be unique in a pod'],
+    ['a sidecar named like the Ray container', { head: { sidecars: [{ name: 'ray-head' }] } }, 'head: two containers are named "ray-head"'],
+    ['network.apiServer.cidr not a CIDR', { autoscaling: {}, network: { apiServer: { cidr: 'nope' } } }, 'network.apiServer.cidr: "nope" is not a CIDR'],
+    ['network.apiServer.port 70000', { autoscaling: {}, network: { apiServer: { cidr: '10.0.0.1/32', port: 70000 } } },
+      'network.apiServer.port: expected a port number 1-65535, got number 70000'],
+    ['network.dns.port -1', { network: { dns: { port: -1 } } }, 'network.dns.port: expected a port number 1-65535, got number -1'],
+    ['network.dns.namespace invalid', { network: { dns: { namespace: 'Bad NS' } } }, 'network.dns.namespace: "Bad NS" is not a namespace name'],
+    ['network: a string', { network: 'x' }, 'network: expected { dns?, apiServer?, mode?, pinnedPorts? }, got the string "x"'],
+  ])('%s', (_, props, message) => {
     const e = failure(props);
     expect(e).toBeInstanceOf(PropsError);
+    expect(e.message).toContain(`test/ray: ${message}`);
   });
 });
 
@@ -261,17 +264,13 @@ describe('policy engine: sparse arrays (JavaScript callers, escape-hatch patches
     expect(report.documents[1].rules['pod-security'].status).toBe('fail');
   });
 
-  test('a template with a sparse ports list: a clear synth error or valid output, never a TypeError', () => {
-    const { chart } = newChart();
+  test('a template with a sparse ports list or a null entry: a PropsError naming the entry (it rendered as `ports: [null]`)', () => {
     const ports: any[] = holes(1);
-    new SecureTenantRayCluster(chart, 'ray', { tenant: teamA, name: 'demo', head: { template: { spec: { containers: [{ name: 'ray-head', ports }] } } } });
-    let error: unknown;
-    try {
-      Testing.synth(chart);
-    } catch (e) {
-      error = e;
-    }
-    if (error !== undefined) expect((error as Error).name).not.toBe('TypeError');
+    const sparse = () => new SecureTenantRayCluster(newChart().chart, 'ray', { tenant: teamA, name: 'demo', head: { template: { spec: { containers: [{ name: 'ray-head', ports }] } } } });
+    expect(sparse).toThrow(PropsError);
+    expect(errorOf(sparse)).toBe('test/ray: head.template.spec.containers[0].ports[0]: an empty entry (a hole in a sparse array) in a list; remove it');
+    const nulled = () => new SecureTenantRayCluster(newChart().chart, 'ray', { tenant: teamA, head: { template: { spec: { containers: [], tolerations: [null] as any } } } });
+    expect(errorOf(nulled)).toBe('test/ray: head.template.spec.tolerations[0]: an empty entry (null) in a list; remove it');
   });
 });
 
@@ -294,6 +293,22 @@ async function cli(argv: string[], stdin?: string): Promise<Run> {
 
 const COMPLIANT = path.join(__dirname, 'fixtures/cli/compliant.yaml');
 
+/** Whether chmod 000 stops this process reading a file (not as root). */
+const CHMOD_BLOCKS_READS = (() => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-ray-chmod-'));
+  const probe = path.join(dir, 'probe');
+  fs.writeFileSync(probe, 'x');
+  fs.chmodSync(probe, 0o000);
+  try {
+    fs.readFileSync(probe);
+    return false;
+  } catch {
+    return true;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+})();
+
 /** Every stderr line is one `secure-ray: ...` line; no stack trace. */
 function expectOneLineErrors(r: Run, n: number): string[] {
   const lines = r.stderr.split('\n').filter((l) => l !== '');
@@ -305,10 +320,10 @@ function expectOneLineErrors(r: Run, n: number): string[] {
 }
 
 describe('secure-ray check: bad input', () => {
+  // A fresh directory per test: no test reads what another wrote, so they pass in any order or alone.
   let tmp: string;
-  let bigFileRss: { before: number; peak: number } | undefined;
-  beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-ray-bad-')); });
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-ray-bad-')); });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const file = (name: string, content: string | Buffer) => {
     const p = path.join(tmp, name);
     fs.writeFileSync(p, content);
@@ -356,14 +371,17 @@ describe('secure-ray check: bad input', () => {
     expect(expectOneLineErrors(r, 1)).toEqual([`secure-ray: ${bin}: binary file`]);
   });
 
-  test('invalid UTF-8 without NUL bytes is read, not a crash', async () => {
+  test('invalid UTF-8 without NUL bytes is read as UTF-8 (the bad byte becomes U+FFFD), not a crash', async () => {
     const latin1 = file('latin1.yaml', Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\xe9}\n', 'latin1'));
     const r = await cli(['check', '--output', 'json', latin1]);
-    expect([0, 2]).toContain(r.code);
-    expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).documents.map((d: any) => [d.kind, d.name])).toEqual([['ConfigMap', 'caf\uFFFD']]);
   });
 
-  test('a 50 MB file: checked in bounded memory and time', async () => {
+  // Was ~1.7 GB of extra RSS (found by this suite); the CLI now judges each document as it is
+  // parsed and keeps only verdicts. (How long it takes is the benchmark's business.)
+  test('a 50 MB file: checked, with peak RSS below 1.5 GB', async () => {
     // ~50 MB of valid manifests: many ConfigMaps with a large data block each.
     const doc = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  blob: "${'x'.repeat(50_000)}"\n---\n`;
     const big = path.join(tmp, 'big.yaml');
@@ -371,27 +389,16 @@ describe('secure-ray check: bad input', () => {
     let size = 0;
     while (size < 50 * 1024 * 1024) { fs.writeSync(fd, doc); size += doc.length; }
     fs.closeSync(fd);
-    const before = process.memoryUsage().rss;
-    let peak = before;
+    let peak = process.memoryUsage().rss;
     const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
-    const started = Date.now();
     const r = await cli(['check', big, COMPLIANT]);
     clearInterval(timer);
     peak = Math.max(peak, process.memoryUsage().rss);
-    // eslint-disable-next-line no-console
-    console.log(`50 MB file: ${Date.now() - started} ms, RSS before ${(before / 2 ** 20).toFixed(0)} MiB, peak ${(peak / 2 ** 20).toFixed(0)} MiB`);
-    bigFileRss = { before, peak };
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/\d+ documents, 0 failed\n$/);
+    expect(peak).toBeLessThan(1.5 * 2 ** 30);
   }, 120_000);
-
-  // Was ~1.7 GB of extra RSS (found by this suite); the CLI now judges each document as it is
-  // parsed and keeps only verdicts.
-  test('a 50 MB file: peak RSS below 1.5 GB', () => {
-    expect(bigFileRss).toBeDefined();
-    expect(bigFileRss!.peak).toBeLessThan(1.5 * 2 ** 30);
-  });
 
   test('a 50 MB invalid YAML file: one line naming file and line', async () => {
     const big = path.join(tmp, 'big-bad.yaml');
@@ -436,29 +443,26 @@ describe('secure-ray check: bad input', () => {
     expect(expectOneLineErrors(r, 1)[0]).toContain(message);
   });
 
-  test('a missing file, and an unreadable path', async () => {
+  test('a missing file', async () => {
     const missing = path.join(tmp, 'missing.yaml');
-    // A directory named x.yaml stands in for an unreadable file (chmod does not stop root).
-    const dirAsFile = path.join(tmp, 'x.yaml');
-    fs.mkdirSync(path.join(dirAsFile, 'sub'), { recursive: true });
     const r = await cli(['check', '--output', 'json', missing, COMPLIANT]);
     expect(r.code).toBe(2);
     expect(expectOneLineErrors(r, 1)).toEqual([`secure-ray: ${missing}: no such file or directory`]);
-    const unreadable = path.join(tmp, 'locked.yaml');
-    fs.writeFileSync(unreadable, 'a: 1\n');
+    expect(JSON.parse(r.stdout).documents.map((d: any) => d.source)).toEqual([COMPLIANT]);
+  });
+
+  // chmod 000 does not stop root: the case is then skipped, visibly, rather than passing without a check.
+  (CHMOD_BLOCKS_READS ? test : test.skip)('an unreadable file (EACCES; skipped when running as root)', async () => {
+    const unreadable = file('locked.yaml', 'a: 1\n');
     fs.chmodSync(unreadable, 0o000);
-    let readable = true;
-    try { fs.readFileSync(unreadable); } catch { readable = false; }
-    if (readable) {
-      // eslint-disable-next-line no-console
-      console.warn('SKIPPED (part): running as root, chmod 000 does not block reads; the EACCES case is not exercised');
-    } else {
+    try {
       const u = await cli(['check', '--output', 'json', unreadable, COMPLIANT]);
       expect(u.code).toBe(2);
       expect(expectOneLineErrors(u, 1)).toEqual([`secure-ray: ${unreadable}: permission denied`]);
       expect(JSON.parse(u.stdout).documents.map((d: any) => d.source)).toEqual([COMPLIANT]);
+    } finally {
+      fs.chmodSync(unreadable, 0o644);
     }
-    fs.chmodSync(unreadable, 0o644);
   });
 
   test('a --tenants file that is binary, a directory, or not a list', async () => {

@@ -540,11 +540,16 @@ describe('robustness', () => {
         },
       },
     ];
+    // Judged, not thrown on: always a head pod first, worker pods only for groups that are objects.
     for (const o of odd) {
-      expect(() => buildRayPods(o as JsonObject)).not.toThrow();
-      expect(() => buildRayPods(o as JsonObject, { initContainerInjection: false })).not.toThrow();
+      for (const options of [{}, { initContainerInjection: false }]) {
+        const pods = buildRayPods(o as JsonObject, options);
+        expect(pods[0]).toMatchObject({ nodeType: 'head', groupPath: 'spec.headGroupSpec' });
+        expect(pods.slice(1).every((p) => p.nodeType === 'worker' && /^spec\.workerGroupSpecs\[\d+\]$/.test(p.groupPath))).toBe(true);
+      }
     }
-    expect(() => buildRayPods(null as unknown as JsonObject)).not.toThrow();
+    expect(buildRayPods(odd[4] as JsonObject).map((p) => p.groupPath)).toEqual(['spec.headGroupSpec', 'spec.workerGroupSpecs[2]']);
+    expect(buildRayPods(null as unknown as JsonObject).map((p) => [p.nodeType, p.groupPath])).toEqual([['head', 'spec.headGroupSpec']]);
   });
 
   test('a missing spec still gives a head pod with KubeRay\'s labels', () => {
