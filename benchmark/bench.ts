@@ -17,6 +17,12 @@
  *   `checkManifests(docs)` against the parse alone, interleaved, on the same text.
  * - cliColdStart: spawns the CLI (`check test/fixtures/cli/pod.yaml`) through ts-node a few times
  *   (includes ts-node's start-up), and the compiled `lib/src/cli/main.js` if it exists.
+ * - quantityRejectionMs: `Quantity.parse` refusing quantities whose decimal exponent is out of
+ *   range (`1e400`, a 1000-digit exponent, ...): the slowest input's median. They must be refused
+ *   without expanding the exponent (target < 100 ms; the unit tests only check they are refused).
+ * - crdSchemaMsPerCluster: the test harness's KubeRay CRD validator (`test/support/crd-schema.ts`)
+ *   over the RayClusters of the 47 upstream samples in `../shared` (null when it is absent):
+ *   median ms per document (target < 50 ms).
  *
  * Results go to stdout (a table with the targets beside the numbers) and `benchmark/results.json`.
  */
@@ -30,8 +36,10 @@ import * as vm from 'vm';
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import { parseAllDocuments, stringify } from 'yaml';
 import { AutoscalerVersion, SecureTenantRayCluster, TenantProfile } from '../src';
+import { Quantity } from '../src/kubernetes/quantity';
 import { checkManifests } from '../src/policy/engine';
 import { WorkerGroupOptions } from '../src/ray-group';
+import { loadCrdValidator } from '../test/support/crd-schema';
 
 type Json = Record<string, any>;
 
@@ -50,7 +58,8 @@ const gc = vm.runInNewContext('gc') as () => void;
 
 const TENANTS = Array.from({ length: TENANT_COUNT }, (_, t) => new TenantProfile({
   name: `tenant-${t}`,
-  bounds: { minCpu: '250m', maxCpu: '8', minMemory: '256Mi', maxMemory: '32Gi' },
+  // GPUs are closed by default: every fifth cluster has a GPU group, so the tenants may use one per container.
+  bounds: { minCpu: '250m', maxCpu: '8', minMemory: '256Mi', maxMemory: '32Gi', extendedResources: { 'nvidia.com/gpu': '1' } },
   defaultCpu: '1',
   defaultMemory: '2Gi',
 }));
@@ -274,9 +283,43 @@ function coldStart(args: string[], env: NodeJS.ProcessEnv): number | null {
   return round(median(times), 1);
 }
 
+/** The slowest median time (ms) to refuse an out-of-range quantity. */
+function benchQuantityRejection(): number {
+  const inputs: (string | number)[] = ['1e101', '1e400', '1E400', '1e99999999', '1e-99999999', `1e${'9'.repeat(1000)}`, 1e300, 1e-300];
+  const refuse = (input: string | number) => () => {
+    try {
+      Quantity.parse(input);
+    } catch {
+      return;
+    }
+    throw new Error(`${String(input)} was accepted`);
+  };
+  return round(Math.max(...inputs.map((input) => {
+    refuse(input)(); // warm-up
+    return median(Array.from({ length: 7 }, () => time(refuse(input))));
+  })), 3);
+}
+
+/** Median ms per RayCluster of the KubeRay samples through the CRD schema validator, or null without ../shared. */
+function benchCrdSchema(): number | null {
+  const shared = path.resolve(ROOT, '..', 'shared', 'kuberay');
+  const validator = loadCrdValidator(path.join(shared, 'crd', 'ray.io_rayclusters.yaml'));
+  const samples = path.join(shared, 'samples');
+  if (!validator || !fs.existsSync(samples)) return null;
+  const clusters = fs.readdirSync(samples).filter((f) => f.endsWith('.yaml')).sort()
+    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(samples, f), 'utf8')).map((d) => d.toJS() as Json))
+    .filter((m) => m?.kind === 'RayCluster');
+  const all = () => clusters.forEach((c) => validator.validate(c));
+  all(); // warm-up
+  const ms = Array.from({ length: QUICK ? 3 : 7 }, () => time(all));
+  return round(median(ms) / clusters.length, 3);
+}
+
 function main(): void {
   const synth = benchSynth();
   const check = benchCheck();
+  const quantityRejectionMs = benchQuantityRejection();
+  const crdSchemaMsPerCluster = benchCrdSchema();
   const fixture = 'test/fixtures/cli/pod.yaml';
   const cliColdStartMs = coldStart(['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', 'check', fixture],
     { ...process.env, TS_NODE_PROJECT: 'tsconfig.json' });
@@ -290,6 +333,8 @@ function main(): void {
     cliColdStartMs,
     cliColdStartIncludes: 'node + ts-node/register/transpile-only start-up',
     cliCompiledColdStartMs,
+    quantityRejectionMs,
+    crdSchemaMsPerCluster,
     peakRssMethod: 'process.memoryUsage().rss sampled right after each construct synthYaml() of that N, max over repetitions',
     processMaxRssMb: maxRssMb,
     node: process.version,
@@ -317,6 +362,9 @@ function main(): void {
   }
   console.log(`\nCLI cold start (ts-node): ${cliColdStartMs ?? 'n/a'} ms (target <500 ${cliColdStartMs === null ? 'n/a' : mark(cliColdStartMs < 500)})`);
   console.log(`CLI cold start (compiled lib/): ${cliCompiledColdStartMs ?? 'null (lib/src/cli/main.js absent)'}`);
+  console.log(`quantity: the slowest out-of-range exponent refused in ${quantityRejectionMs} ms (target <100 ${mark(quantityRejectionMs < 100)})`);
+  console.log(`CRD schema: ${crdSchemaMsPerCluster ?? 'n/a (../shared absent)'} ms per KubeRay sample RayCluster `
+    + `(target <50 ${crdSchemaMsPerCluster === null ? 'n/a' : mark(crdSchemaMsPerCluster < 50)})`);
   console.log(`process maxRSS: ${maxRssMb} MB; node ${process.version}, ${os.cpus().length} cpus, quick=${QUICK}`);
   console.log(`wrote ${path.relative(ROOT, path.join(__dirname, 'results.json'))}`);
 }

@@ -5,8 +5,8 @@
  * `policy/tenant-set.ts` — no two tenants share a namespace, node label or taint, one name is one
  * definition, and no DNS rule points into a tenant's namespace.
  *
- * Symbols from `Symbol.for`, not module state: an app that resolves two copies of the library
- * still gets one check over the constructs of both.
+ * The registry lives on the app's root under a `Symbol.for` key, not in module state: an app that
+ * resolves two copies of the library still gets one check over the constructs of both.
  *
  * @module
  */
@@ -16,8 +16,7 @@ import { TenantDefinition } from './policy/tenant-definition';
 import { DnsUse, tenantSetProblems } from './policy/tenant-set';
 import { TenantProfile } from './tenant';
 
-const USE = Symbol.for('cdk8s-secure-ray.tenantUse');
-const CHECKED = Symbol.for('cdk8s-secure-ray.appTenantCheck');
+const REGISTRY = Symbol.for('cdk8s-secure-ray.tenantUses');
 
 /** What one construct uses. */
 export interface TenantUse {
@@ -29,28 +28,46 @@ export interface TenantUse {
   readonly dnsProp?: string;
 }
 
-/** Records what a construct uses, and adds the app-level check to the app's root once. */
-export function declareTenantUse(construct: IConstruct, use: TenantUse): void {
-  Object.defineProperty(construct, USE, { value: use });
-  const root = construct.node.root;
-  if (CHECKED in root) return;
-  Object.defineProperty(root, CHECKED, { value: true });
-  root.node.addValidation({ validate: () => checkAppTenants(root) });
+/** The uses declared in one app (on its root), and the last verdict over them. */
+interface Registry {
+  readonly uses: { readonly path: string; readonly use: TenantUse }[];
+  verdict?: { readonly count: number; readonly errors: string[] };
 }
 
-/** The problems of the tenants every construct of the app uses, one line each. */
-export function checkAppTenants(root: IConstruct): string[] {
+/**
+ * Records what a construct uses, on the app's root; the first declaration adds the app-level
+ * check to the root. Constructs are never removed from a cdk8s app in practice, so the uses only
+ * grow: the verdict is kept until another is declared.
+ */
+export function declareTenantUse(construct: IConstruct, use: TenantUse): void {
+  const root = construct.node.root as unknown as Record<symbol, Registry | undefined> & IConstruct;
+  let registry = root[REGISTRY];
+  if (!registry) {
+    registry = { uses: [] };
+    Object.defineProperty(root, REGISTRY, { value: registry });
+    const r = registry;
+    root.node.addValidation({ validate: () => verdict(r) });
+  }
+  registry.uses.push({ path: construct.node.path, use });
+}
+
+function verdict(registry: Registry): string[] {
+  const count = registry.uses.length;
+  if (registry.verdict?.count !== count) registry.verdict = { count, errors: checkTenantUses(registry.uses) };
+  return registry.verdict.errors;
+}
+
+/** The problems of the tenants the given constructs use, one line each. */
+export function checkTenantUses(uses: readonly { readonly path: string; readonly use: TenantUse }[]): string[] {
   const defs: TenantDefinition[] = [];
   const origins: string[] = [];
   const dns: DnsUse[] = [];
-  for (const c of root.node.findAll()) {
-    const use = (c as unknown as Record<symbol, TenantUse | undefined>)[USE];
-    if (!use) continue;
+  for (const { path, use } of uses) {
     for (const t of use.tenants) {
       defs.push(t.toDefinition());
-      origins.push(c.node.path);
+      origins.push(path);
     }
-    if (use.dns) dns.push({ ...use.dns, where: `${c.node.path} (${use.dnsProp ?? 'dns'})` });
+    if (use.dns) dns.push({ ...use.dns, where: `${path} (${use.dnsProp ?? 'dns'})` });
   }
   if (defs.length === 0) return [];
   return tenantSetProblems(defs, dns).map((p) => {

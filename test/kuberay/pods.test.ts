@@ -15,6 +15,7 @@ const HISTORY_COLLECTOR_CONTAINER = INJECTED_CONTAINERS.historyCollector;
 const TLS_INIT_CONTAINER = INJECTED_CONTAINERS.tlsInit;
 const WAIT_GCS_READY_CONTAINER = INJECTED_CONTAINERS.waitGcsReady;
 import { JsonObject, JsonValue } from '../../src/policy/types';
+import { sharedPath } from '../support/manifests';
 
 type Obj = { [key: string]: JsonValue };
 
@@ -600,14 +601,8 @@ describe('robustness', () => {
 });
 
 describe('corpus: the KubeRay v1.7.0 samples', () => {
-  const sharedDir = path.resolve(__dirname, '../../../shared');
-  const samplesDir = path.join(sharedDir, 'kuberay', 'samples');
-  const present = fs.existsSync(sharedDir);
-  if (!present) {
-    // eslint-disable-next-line no-console
-    console.warn(`SKIPPED: KubeRay sample corpus not found at ${samplesDir}`);
-  }
-  const maybe = present ? test : test.skip;
+  const samplesDir = sharedPath('kuberay', 'samples') ?? '';
+  const maybe = samplesDir ? test : test.skip;
 
   maybe('every RayCluster builds 1 + (worker groups) pods without throwing', () => {
     const files = fs.readdirSync(samplesDir).filter((f) => f.endsWith('.yaml')).sort();
