@@ -35,7 +35,7 @@ export { kyvernoTestFile, KyvernoTestFileOptions, KyvernoTestCase, KyvernoResult
 
 // The policy engine (shared by the constructs, the `secure-ray` CLI and the validation plugin).
 export {
-  checkManifests, checkDocument, documentFailed, RULE_IDS, CheckOptions, CheckReport, DocumentResult, RuleResult, RuleStatus,
+  checkManifests, checkDocument, documentFailed, RULE_IDS, CheckOptions, CheckReport, DocumentResult, RuleResult, RuleStatus, Warning,
 } from './policy/engine';
 export { RuleId, Violation, JsonObject, JsonValue } from './policy/types';
 export { TenantDefinition } from './policy/tenant-definition';

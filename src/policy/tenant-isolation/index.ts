@@ -3,11 +3,12 @@
  *
  * @module
  */
-import { buildRayPods, INJECTED_CONTAINERS, RayPod } from '../../kuberay';
+import { buildRayPods, INJECTED_CONTAINERS, InjectedContainer, RayPod } from '../../kuberay';
 import { asArray, asObject, asString, JsonObject, JsonValue } from '../../kubernetes/json';
+import { PodSource } from '../../kubernetes/pod';
 import { TENANT_LABEL, TenantDefinition, tenantNamespace } from '../tenant-definition';
 import { Violation } from '../types';
-import { checkResources, readBounds } from './bounds';
+import { Bounds, checkResources, readBounds } from './bounds';
 import { checkExposure } from './exposure';
 import { checkExtendedResources } from './extended';
 import { checkPinning, checkTolerations } from './placement';
@@ -28,6 +29,23 @@ export interface TenantIsolationOptions {
    * @default - built here with `buildRayPods`
    */
   readonly pods?: readonly RayPod[];
+  /**
+   * Where the cluster's spec is in the document the user wrote: `spec` for a RayCluster,
+   * `spec.rayClusterSpec` for a RayJob, `spec.rayClusterConfig` for a RayService (the pods' paths
+   * must point there too).
+   * @default 'spec'
+   */
+  readonly specPath?: string;
+}
+
+/** What the checks of one document share: its tenant, the tenant's definition and bounds. */
+export interface TenantContext {
+  /** The `tenant` label, when it is a non-empty string. */
+  readonly tenant?: string;
+  /** The tenant's definition, when tenants were given and it is defined. */
+  readonly def?: TenantDefinition;
+  /** The bounds (from the definition, else the annotations), when they are complete. */
+  readonly bounds?: Bounds;
 }
 
 /**
@@ -54,58 +72,18 @@ export interface TenantIsolationOptions {
  */
 export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsolationOptions = {}): Violation[] {
   const out: Violation[] = [];
-  const metadata = asObject(rayCluster.metadata) ?? {};
-  const labels = asObject(metadata.labels);
-  const annotations = asObject(metadata.annotations);
-  const tenantValue = labels?.[TENANT_LABEL];
-  const tenant = asString(tenantValue);
-  if (tenant === undefined || tenant === '') {
-    out.push({
-      rule: RULE,
-      path: 'metadata.labels.tenant',
-      value: tenantValue,
-      message: 'the RayCluster has no "tenant" label, so it cannot be tied to a tenant\'s nodes and bounds',
-      fix: 'add metadata.labels.tenant: <tenant name>',
-    });
-  }
-  const def = tenant !== undefined ? options.tenants?.get(tenant) : undefined;
-  if (tenant && options.tenants && !def) {
-    out.push({
-      rule: RULE,
-      path: 'metadata.labels.tenant',
-      value: tenant,
-      message: `tenant "${tenant}" is not defined in the tenants file`,
-      bound: `one of: ${[...options.tenants.keys()].join(', ') || '(none)'}`,
-      fix: 'use a defined tenant, or ask the platform team to define it',
-    });
-  }
-  if (def && metadata.namespace !== tenantNamespace(def)) {
-    const ns = tenantNamespace(def);
-    out.push({
-      rule: RULE,
-      path: 'metadata.namespace',
-      value: metadata.namespace as JsonValue,
-      message: metadata.namespace === undefined || metadata.namespace === ''
-        ? `the RayCluster has no namespace: it would land in whatever namespace kubectl or Argo CD defaults to, not tenant "${tenant}"'s "${ns}"`
-        : `tenant "${tenant}" may only use namespace "${ns}"`,
-      bound: ns,
-      fix: `set metadata.namespace: ${ns}`,
-    });
-  }
-
-  const bounds = readBounds(def, tenant, annotations, out);
-  const nodeKey = def?.nodeLabelKey ?? TENANT_LABEL;
-  const nodeValue = def?.nodeLabelValue ?? tenant;
-  const taintKey = def?.taintKey ?? TENANT_LABEL;
-  const taintValue = def?.taintValue ?? tenant;
+  const ctx = checkTenantMetadata(rayCluster, options.tenants, out);
+  const { tenant, def, bounds } = ctx;
+  const placement = placementOf(ctx);
+  const specPath = options.specPath ?? 'spec';
   const spec = asObject(rayCluster.spec) ?? {};
   const pods = options.pods ?? buildRayPods(rayCluster);
   const podOf = new Map(pods.map((p) => [p.groupPath, p]));
 
   const groups: { path: string; group: JsonObject | undefined }[] = [
-    { path: 'spec.headGroupSpec', group: asObject(spec.headGroupSpec) },
+    { path: `${specPath}.headGroupSpec`, group: asObject(spec.headGroupSpec) },
     // Array.from, not map: a sparse array (from JavaScript callers) must not leave holes here.
-    ...Array.from(asArray(spec.workerGroupSpecs), (g, i) => ({ path: `spec.workerGroupSpecs[${i}]`, group: asObject(g) })),
+    ...Array.from(asArray(spec.workerGroupSpecs), (g, i) => ({ path: `${specPath}.workerGroupSpecs[${i}]`, group: asObject(g) })),
   ];
   for (const { path, group } of groups) {
     if (!group) {
@@ -115,8 +93,7 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
     const tpath = `${path}.template`;
     const podSpec = asObject(asObject(group.template)?.spec) ?? {};
     if (tenant) checkPodTenantLabel(podOf.get(path), group, path, tenant, out);
-    if (nodeValue) checkPinning(podSpec, `${tpath}.spec`, nodeKey, nodeValue, out);
-    if (taintValue !== undefined) checkTolerations(podSpec, `${tpath}.spec`, taintKey, taintValue, def?.taintEffect, out);
+    checkPlacement(podSpec, `${tpath}.spec`, placement, out);
     for (const list of ['initContainers', 'containers'] as const) {
       asArray(podSpec[list]).forEach((c, i) => {
         const container = asObject(c) ?? {};
@@ -136,8 +113,8 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
         if (!container) continue;
         if (injected.name === INJECTED_CONTAINERS.autoscaler) {
           const userResources = asObject(asObject(spec.autoscalerOptions)?.resources);
-          checkResources(userResources ?? asObject(container.resources), 'spec.autoscalerOptions.resources',
-            userResources ? 'the autoscaler sidecar' : 'the autoscaler sidecar (KubeRay\'s default resources; spec.autoscalerOptions.resources is unset)', bounds, true, out);
+          checkResources(userResources ?? asObject(container.resources), `${specPath}.autoscalerOptions.resources`,
+            userResources ? 'the autoscaler sidecar' : `the autoscaler sidecar (KubeRay's default resources; ${specPath}.autoscalerOptions.resources is unset)`, bounds, true, out);
         } else {
           checkResources(asObject(container.resources), `${pod.groupPath}.template.spec`,
             `the "${injected.name}" container KubeRay injects`, bounds, false, out);
@@ -146,8 +123,133 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
     }
   }
   checkExtendedResources(pods, bounds, out);
-  if (def?.allowExposure !== true) checkExposure(spec, tenant, out);
+  if (def?.allowExposure !== true) checkExposure(spec, specPath, tenant, out);
   return out;
+}
+
+/**
+ * The document-level part of `enforce-tenant-isolation`: a `tenant` label, a defined tenant (when
+ * tenants are given), the tenant's namespace (a missing one fails), and the bounds. Returns what
+ * the pod-level checks need.
+ */
+export function checkTenantMetadata(doc: JsonObject, tenants: ReadonlyMap<string, TenantDefinition> | undefined, out: Violation[]): TenantContext {
+  const metadata = asObject(doc.metadata) ?? {};
+  const labels = asObject(metadata.labels);
+  const annotations = asObject(metadata.annotations);
+  const tenantValue = labels?.[TENANT_LABEL];
+  const tenant = asString(tenantValue);
+  const kind = asString(doc.kind) ?? 'object';
+  if (tenant === undefined || tenant === '') {
+    out.push({
+      rule: RULE,
+      path: 'metadata.labels.tenant',
+      value: tenantValue,
+      message: `the ${kind} has no "tenant" label, so it cannot be tied to a tenant's nodes and bounds`,
+      fix: 'add metadata.labels.tenant: <tenant name>',
+    });
+  }
+  const def = tenant !== undefined ? tenants?.get(tenant) : undefined;
+  if (tenant && tenants && !def) {
+    out.push({
+      rule: RULE,
+      path: 'metadata.labels.tenant',
+      value: tenant,
+      message: `tenant "${tenant}" is not defined in the tenants file`,
+      bound: `one of: ${[...tenants.keys()].join(', ') || '(none)'}`,
+      fix: 'use a defined tenant, or ask the platform team to define it',
+    });
+  }
+  if (def && metadata.namespace !== tenantNamespace(def)) {
+    const ns = tenantNamespace(def);
+    out.push({
+      rule: RULE,
+      path: 'metadata.namespace',
+      value: metadata.namespace as JsonValue,
+      message: metadata.namespace === undefined || metadata.namespace === ''
+        ? `the ${kind} has no namespace: it would land in whatever namespace kubectl or Argo CD defaults to, not tenant "${tenant}"'s "${ns}"`
+        : `tenant "${tenant}" may only use namespace "${ns}"`,
+      bound: ns,
+      fix: `set metadata.namespace: ${ns}`,
+    });
+  }
+  const bounds = readBounds(def, tenant, annotations, out);
+  return { ...(tenant ? { tenant } : {}), ...(def ? { def } : {}), ...(bounds ? { bounds } : {}) };
+}
+
+/** The node label and taint a tenant's pods must be pinned to and tolerate. */
+interface Placement {
+  readonly nodeKey: string;
+  readonly nodeValue?: string;
+  readonly taintKey: string;
+  readonly taintValue?: string;
+  readonly taintEffect?: string;
+}
+
+function placementOf(ctx: TenantContext): Placement {
+  const def = ctx.def;
+  return {
+    nodeKey: def?.nodeLabelKey ?? TENANT_LABEL,
+    nodeValue: def?.nodeLabelValue ?? ctx.tenant,
+    taintKey: def?.taintKey ?? TENANT_LABEL,
+    taintValue: def?.taintValue ?? ctx.tenant,
+    taintEffect: def?.taintEffect,
+  };
+}
+
+function checkPlacement(podSpec: JsonObject, path: string, p: Placement, out: Violation[]): void {
+  if (p.nodeValue) checkPinning(podSpec, path, p.nodeKey, p.nodeValue, out);
+  if (p.taintValue !== undefined) checkTolerations(podSpec, path, p.taintKey, p.taintValue, p.taintEffect, out);
+}
+
+/** A pod KubeRay creates outside a RayCluster (a RayJob's submitter), as the rules see it. */
+export interface TenantPod {
+  /** The pod (`{ metadata, spec }`). */
+  readonly pod: JsonObject;
+  /** Where its parts come from in the user's document. */
+  readonly source: PodSource;
+  /** The containers KubeRay invented in it. */
+  readonly injected: readonly InjectedContainer[];
+  /** What it is, for messages (`the submitter pod`). */
+  readonly what: string;
+}
+
+/**
+ * `enforce-tenant-isolation` on a pod KubeRay creates beside the cluster (a RayJob's K8sJobMode
+ * submitter): the tenant label, pinned to the tenant's nodes, the tenant's toleration only, every
+ * container's CPU and memory within the bounds, extended resources and `NVIDIA_VISIBLE_DEVICES`.
+ */
+export function checkPodTenancy(p: TenantPod, ctx: TenantContext, out: Violation[]): void {
+  const spec = asObject(p.pod.spec) ?? {};
+  const label = asObject(asObject(p.pod.metadata)?.labels)?.[TENANT_LABEL];
+  if (ctx.tenant && label !== ctx.tenant) {
+    out.push({
+      rule: RULE,
+      path: `${p.source.metadataPath}.labels.tenant`,
+      value: label,
+      message: `${p.what} has ${label === undefined ? 'no "tenant" label' : `the tenant label "${String(label)}"`}, not the workload's tenant "${ctx.tenant}"`,
+      bound: ctx.tenant,
+      fix: `set ${p.source.metadataPath}.labels.tenant: ${ctx.tenant}`,
+    });
+  }
+  checkPlacement(spec, p.source.specPath, placementOf(ctx), out);
+  for (const list of ['initContainers', 'containers'] as const) {
+    asArray(spec[list]).forEach((c, i) => {
+      const container = asObject(c) ?? {};
+      const path = p.source.containerPaths?.[list]?.[i] ?? `${p.source.specPath}.${list}[${i}]`;
+      const injected = p.injected.find((x) => x.list === list && x.name === container.name);
+      const who = injected ? `the "${injected.name}" container KubeRay creates in ${p.what}` : `container "${asString(container.name) ?? i}" of ${p.what}`;
+      checkResources(asObject(container.resources), `${path}.resources`, who, ctx.bounds, true, out);
+    });
+  }
+  checkExtendedResources([{
+    nodeType: 'worker',
+    group: p.what,
+    groupPath: p.source.specPath,
+    pod: p.pod,
+    source: p.source,
+    injected: [...p.injected],
+    replicas: { min: 1, max: 1, desired: 1, numOfHosts: 1 },
+  }], ctx.bounds, out);
 }
 
 /**
@@ -170,3 +272,5 @@ function checkPodTenantLabel(pod: RayPod | undefined, group: JsonObject, path: s
     fix: fromGroup ? `remove ${at}, or set it to ${tenant}` : `set ${at}: ${tenant}`,
   });
 }
+
+export { checkServiceExposure, refuseExposure } from './exposure';
