@@ -1,0 +1,554 @@
+/**
+ * Kubernetes manifests read exactly as kubectl (and the API server, ArgoCD) read them, so a verdict
+ * is about the objects that would be applied:
+ *
+ * 1. **The stream.** A stream whose first non-space character (within 4096 bytes) is `{` is read as
+ *    a stream of JSON values; if the first or second value is not valid JSON, the rest is read as
+ *    YAML (`k8s.io/apimachinery`'s `YAMLOrJSONDecoder`). YAML is split into documents at every
+ *    line that starts with `---` (even inside a quoted scalar); such a line may hold only spaces
+ *    and a comment after the dashes. CRLF line ends are read as LF.
+ * 2. **Each document** is decoded as `sigs.k8s.io/yaml` does (go-yaml v2, YAML 1.1, see
+ *    `./go-yaml.ts`). Only a document's first YAML document counts: anything after a `...` line is
+ *    ignored, as kubectl ignores it.
+ * 3. **Objects.** An object with an `items` key is a list: its items are the objects (an item
+ *    without `kind` and `apiVersion` takes the list's `apiVersion` and its `kind` without the
+ *    `List` suffix); a list inside a list is refused. Every other object needs a `kind`, and its
+ *    `metadata` must fit Kubernetes' `ObjectMeta` types.
+ *
+ * Input that kubectl and common YAML tools read differently is refused rather than guessed at:
+ * U+0085, U+2028 and U+2029 (line breaks in YAML 1.1, not in YAML 1.2), a CR without LF, a
+ * byte-order mark after the start, control characters. Documents larger than
+ * {@link MAX_DOCUMENT_BYTES} are refused (the API server would not take them either).
+ *
+ * Pure: text in, plain objects and errors (with 1-based lines) out; no I/O.
+ *
+ * @module
+ */
+import { Composer, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, Parser, Scalar } from 'yaml';
+import { decodeGoYaml, GoYamlError, setOwn } from './go-yaml';
+import { objectMetaProblem } from './object-meta';
+
+/** Where an object came from. */
+export interface ManifestLocation {
+  /** 0-based position of the document among the stream's non-empty documents. */
+  readonly index: number;
+  /** For an item of a list: its 0-based position in `items`. */
+  readonly item?: number;
+  /** 1-based line where the document (or the list item) starts. */
+  readonly line: number;
+}
+
+/** A problem with the input. */
+export interface ManifestError {
+  /** 1-based line, when the problem is at one. */
+  readonly line?: number;
+  readonly message: string;
+  /**
+   * True when the stream cannot be read past this point (kubectl stops there and applies nothing
+   * from the file); false when only this document (or list item) is refused.
+   */
+  readonly fatal: boolean;
+}
+
+/**
+ * The largest document read, in bytes of UTF-8: 3 MiB, the API server's limit on a request body
+ * (etcd's default limit on a stored object is lower still, 1.5 MiB).
+ */
+export const MAX_DOCUMENT_BYTES = 3 * 1024 * 1024;
+
+export interface DecodeOptions {
+  /** @default MAX_DOCUMENT_BYTES */
+  readonly maxDocumentBytes?: number;
+}
+
+/** Go's `unicode.IsSpace`. */
+function isGoSpace(c: string): boolean {
+  return /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/.test(c);
+}
+
+function goTrimSpace(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isGoSpace(s[a])) a++;
+  while (b > a && isGoSpace(s[b - 1])) b--;
+  return s.slice(a, b);
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+const SNIFF_BYTES = 4096;
+
+/** `GuessJSONStream`: within the first 4096 bytes, is the first non-space character `{`? */
+function looksLikeJson(text: string): boolean {
+  let bytes = 0;
+  for (const ch of text) {
+    if (isGoSpace(ch)) {
+      bytes += Buffer.byteLength(ch);
+      if (bytes >= SNIFF_BYTES) return false;
+      continue;
+    }
+    return ch === '{';
+  }
+  return false;
+}
+
+class JsonSyntaxError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+  }
+}
+
+const JSON_MAX_DEPTH = 10000;
+const SAFE_INT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** The end of the JSON value starting at `pos` (after whitespace), validated as Go's decoder does. */
+function scanJsonValue(text: string, start: number): number {
+  let pos = start;
+  const stack: string[] = [];
+  const fail = (what: string): never => {
+    throw new JsonSyntaxError(pos >= text.length ? 'unexpected end of JSON input' : `invalid character ${JSON.stringify(text[pos])} ${what}`, pos);
+  };
+  const skipSpace = (): void => {
+    while (pos < text.length && ' \t\n\r'.includes(text[pos])) pos++;
+  };
+  const scanString = (): void => {
+    pos++;
+    for (;;) {
+      if (pos >= text.length) fail('in string literal');
+      const c = text.charCodeAt(pos);
+      if (c === 0x22) { pos++; return; }
+      if (c < 0x20) fail('in string literal');
+      if (c === 0x5c) {
+        const e = text[pos + 1];
+        if (e === 'u') {
+          const hex = text.slice(pos + 2, pos + 6);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) { pos++; fail('in \\u hexadecimal character escape'); }
+          const cp = parseInt(hex, 16);
+          if (cp >= 0xd800 && cp <= 0xdfff) {
+            const low = /^\\u([dD][c-fC-F][0-9a-fA-F]{2})/.exec(text.slice(pos + 6, pos + 12));
+            if (cp >= 0xdc00 || !low) throw new JsonSyntaxError(`a lone surrogate escape \\u${hex} (Kubernetes reads it as U+FFFD): remove it`, pos);
+            pos += 6;
+          }
+          pos += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) {
+          pos += 2;
+        } else {
+          pos++;
+          fail('in string escape code');
+        }
+        continue;
+      }
+      pos++;
+    }
+  };
+  const scanNumber = (): void => {
+    const m = /^-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(pos, pos + 400));
+    if (!m || m[0] === '-') fail('looking for beginning of value');
+    const literal = m![0];
+    if (m![1] === undefined && m![2] === undefined && literal.length > 15) {
+      const v = BigInt(literal);
+      // Kubernetes keeps integers that fit int64 exactly; JavaScript numbers cannot beyond 2^53.
+      if ((v > SAFE_INT || v < -SAFE_INT) && v < BigInt(2) ** BigInt(63) && v >= -(BigInt(2) ** BigInt(63)) && BigInt(Number(v)) !== v) {
+        throw new JsonSyntaxError(`the integer ${literal} is too large to check exactly (beyond ±2^53)`, pos);
+      }
+    }
+    pos += literal.length;
+  };
+  for (;;) {
+    skipSpace();
+    // A value.
+    const c = text[pos];
+    if (c === '{' || c === '[') {
+      stack.push(c);
+      if (stack.length > JSON_MAX_DEPTH) throw new JsonSyntaxError(`exceeded max depth of ${JSON_MAX_DEPTH}`, pos);
+      pos++;
+      skipSpace();
+      if (text[pos] === (c === '{' ? '}' : ']')) {
+        stack.pop();
+        pos++;
+      } else if (c === '{') {
+        if (text[pos] !== '"') fail('looking for beginning of object key string');
+        scanString();
+        skipSpace();
+        if (text[pos] !== ':') fail('after object key');
+        pos++;
+        continue;
+      } else {
+        continue;
+      }
+    } else if (c === '"') {
+      scanString();
+    } else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
+      scanNumber();
+    } else if (text.startsWith('true', pos)) {
+      pos += 4;
+    } else if (text.startsWith('false', pos)) {
+      pos += 5;
+    } else if (text.startsWith('null', pos)) {
+      pos += 4;
+    } else {
+      fail('looking for beginning of value');
+    }
+    // After a value: close containers or go on to the next element.
+    for (;;) {
+      if (stack.length === 0) return pos;
+      skipSpace();
+      const top = stack[stack.length - 1];
+      if (text[pos] === ',') {
+        pos++;
+        if (top === '{') {
+          skipSpace();
+          if (text[pos] !== '"') fail('looking for beginning of object key string');
+          scanString();
+          skipSpace();
+          if (text[pos] !== ':') fail('after object key');
+          pos++;
+        }
+        break;
+      }
+      if (text[pos] === (top === '{' ? '}' : ']')) {
+        stack.pop();
+        pos++;
+        continue;
+      }
+      fail(top === '{' ? 'after object key:value pair' : 'after array element');
+    }
+  }
+}
+
+/** Characters refused in YAML, with what to say about them. */
+function refusedCharacter(ch: string): string | undefined {
+  const cp = ch.codePointAt(0)!;
+  if (cp === 0x85 || cp === 0x2028 || cp === 0x2029) {
+    const name = cp === 0x85 ? 'U+0085 (NEXT LINE)' : cp === 0x2028 ? 'U+2028 (LINE SEPARATOR)' : 'U+2029 (PARAGRAPH SEPARATOR)';
+    return `${name} is a line break to Kubernetes' YAML 1.1 parser but not to most YAML tools, so the document would be read differently (e.g. a comment ends there): remove it, or write it as an escape in a double-quoted string`;
+  }
+  if (cp === 0xfeff) return 'a byte-order mark (U+FEFF) after the start of the file: remove it';
+  // libyaml's printable set: TAB, LF, 0x20-0x7E, 0xA0-0xD7FF, 0xE000-0xFFFD, 0x10000 and up.
+  const printable = cp === 0x09 || cp === 0x0a || (cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xd7ff)
+    || (cp >= 0xe000 && cp <= 0xfffd) || cp >= 0x10000;
+  if (printable) return undefined;
+  return `control character U+${cp.toString(16).toUpperCase().padStart(4, '0')}: kubectl refuses control characters in YAML; write it as an escape in a double-quoted string`;
+}
+
+const ESCAPE_LENGTHS: Record<string, number> = { x: 2, u: 4, U: 8 };
+
+/** go-yaml's double-quoted escapes are YAML 1.1's (no `\/`); `\x`, `\u`, `\U` must be code points. */
+function checkDoubleQuoted(raw: string): { offset: number; message: string } | undefined {
+  for (let i = raw.indexOf('\\'); i !== -1; i = raw.indexOf('\\', i + 2)) {
+    const e = raw[i + 1];
+    if (e === undefined) return undefined;
+    if ('0abt\tnvfre "\'\\N_LP\n'.includes(e)) continue;
+    const n = ESCAPE_LENGTHS[e];
+    if (n === undefined) return { offset: i, message: `found unknown escape character \\${e} (YAML 1.1 has no such escape)` };
+    const hex = raw.slice(i + 2, i + 2 + n);
+    const cp = /^[0-9a-fA-F]+$/.test(hex) && hex.length === n ? parseInt(hex, 16) : -1;
+    if (cp < 0 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return { offset: i, message: 'found invalid Unicode character escape code' };
+    i += n;
+  }
+  return undefined;
+}
+
+function visitNodes(root: Node | null, fn: (node: Node) => void): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || node === undefined || isAlias(node)) continue;
+    fn(node as Node);
+    if (isMap(node)) {
+      for (const pair of node.items) stack.push(pair.key, pair.value);
+    } else if (isSeq(node)) {
+      stack.push(...node.items);
+    }
+  }
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  return `a ${typeof value === 'string' ? 'string' : typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'boolean' : 'scalar'}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringField(obj: Record<string, unknown>, key: string): string {
+  const v = obj[key];
+  return typeof v === 'string' ? v : '';
+}
+
+interface Decoded {
+  readonly value: unknown;
+  /** 1-based line of the document's content. */
+  readonly line: number;
+  /** 1-based lines of the `items` elements, when known. */
+  readonly itemLines?: readonly number[];
+}
+
+/**
+ * Decodes a manifest stream (one file's text). Objects are handed to `onObject` one at a time, as
+ * soon as they are read; problems to `onError`. After a fatal error nothing more is read.
+ */
+export function decodeManifests(text: string,
+  onObject: (obj: Record<string, unknown>, where: ManifestLocation) => void,
+  onError: (e: ManifestError) => void,
+  options: DecodeOptions = {}): void {
+  const maxBytes = options.maxDocumentBytes ?? MAX_DOCUMENT_BYTES;
+  const src = text.includes('\r') ? text.replace(/\r\n/g, '\n') : text;
+  const cr = src.indexOf('\r');
+  if (cr !== -1) {
+    onError({ line: lineAt(src, cr), message: 'a carriage return (CR) without a line feed: Kubernetes\' document splitter and its YAML parser disagree on such line ends; use LF or CRLF line ends', fatal: true });
+    return;
+  }
+  let index = 0;
+  let stopped = false;
+  const fatal = (line: number | undefined, message: string): void => {
+    onError({ ...(line !== undefined ? { line } : {}), message, fatal: true });
+    stopped = true;
+  };
+  const tooLarge = (bytes: number, line: number): void => {
+    onError({
+      line,
+      message: `document ${index} is ${(bytes / 2 ** 20).toFixed(1)} MiB, larger than the ${(maxBytes / 2 ** 20).toFixed(1)} MiB this tool reads `
+        + '(the API server refuses requests over 3 MiB); split it',
+      fatal: false,
+    });
+    index++;
+  };
+  const emit = (decoded: Decoded): void => {
+    const { value, line } = decoded;
+    if (value === null || value === undefined) return;
+    const at = index++;
+    if (!isObject(value)) {
+      onError({ line, message: `document ${at} is ${describe(value)}, not a Kubernetes object`, fatal: false });
+      return;
+    }
+    const docError = (message: string): void => onError({ line, message: `document ${at}: ${message}`, fatal: false });
+    if (Object.prototype.hasOwnProperty.call(value, 'items')) {
+      emitList(value, decoded, at, docError);
+      return;
+    }
+    if (stringField(value, 'kind') === '') {
+      docError('no "kind" (kubectl refuses an object without one)');
+      return;
+    }
+    const meta = objectMetaProblem(value);
+    if (meta) {
+      docError(meta);
+      return;
+    }
+    onObject(value, { index: at, line });
+  };
+  const emitList = (list: Record<string, unknown>, decoded: Decoded, at: number, docError: (m: string) => void): void => {
+    const items = list.items;
+    if (items !== null && !Array.isArray(items)) {
+      docError(`"items" is ${describe(items)}: Kubernetes reads any object with "items" as a list of objects, so kubectl refuses it`);
+      return;
+    }
+    const listKind = stringField(list, 'kind');
+    if (listKind === '') {
+      docError('a list ("items") without "kind" (kubectl refuses it)');
+      return;
+    }
+    const meta = objectMetaProblem(list);
+    if (meta) {
+      docError(meta);
+      return;
+    }
+    const itemKind = listKind.endsWith('List') ? listKind.slice(0, -'List'.length) : listKind;
+    const listApiVersion = stringField(list, 'apiVersion');
+    ((items ?? []) as unknown[]).forEach((raw, i) => {
+      const line = decoded.itemLines?.[i] ?? decoded.line;
+      const itemError = (message: string): void => onError({ line, message: `item ${i} of List document ${at} ${message}`, fatal: false });
+      if (raw !== null && !isObject(raw)) {
+        itemError(`is ${describe(raw)}, not a Kubernetes object`);
+        return;
+      }
+      const item: Record<string, unknown> = raw === null ? {} : raw;
+      if (stringField(item, 'kind') === '' && stringField(item, 'apiVersion') === '') {
+        // As kubectl does for typed lists (PodList items carry no kind).
+        setOwn(item, 'kind', itemKind);
+        setOwn(item, 'apiVersion', listApiVersion);
+      }
+      if (Array.isArray(item.items)) {
+        itemError('is itself a list ("items"): kubectl refuses a list inside a list; put its items in the outer list');
+        return;
+      }
+      if (stringField(item, 'kind') === '') {
+        itemError('has no "kind" (kubectl refuses it)');
+        return;
+      }
+      if (stringField(item, 'apiVersion') === '') {
+        itemError('has no "apiVersion" (kubectl refuses it)');
+        return;
+      }
+      onObject(item, { index: at, item: i, line });
+    });
+  };
+
+  // JSON stream, as long as it is one.
+  let pos = 0;
+  if (looksLikeJson(src)) {
+    let count = 0;
+    for (;;) {
+      let start = pos;
+      while (start < src.length && ' \t\n\r'.includes(src[start])) start++;
+      if (start >= src.length) return;
+      let end: number;
+      try {
+        end = scanJsonValue(src, start);
+      } catch (err) {
+        if (!(err instanceof JsonSyntaxError)) throw err;
+        if (count > 1) {
+          fatal(lineAt(src, err.offset), `invalid JSON: ${err.message}`);
+          return;
+        }
+        // Not JSON after all: the rest is read as YAML, from the start of the next line.
+        let p = pos;
+        while (p < src.length && isGoSpace(src[p]) && src[p] !== '\n') p++;
+        if (p < src.length && src[p] === '\n') p++;
+        pos = p;
+        break;
+      }
+      count++;
+      const bytes = Buffer.byteLength(src.slice(start, end));
+      if (bytes > maxBytes) tooLarge(bytes, lineAt(src, start));
+      else emit({ value: JSON.parse(src.slice(start, end)), line: lineAt(src, start) });
+      pos = end;
+    }
+  }
+
+  // YAML: documents split at lines starting with `---`.
+  let chunkStart = -1;
+  let chunkLine = 0;
+  let lineNo = lineAt(src, pos);
+  const flush = (end: number): void => {
+    if (chunkStart === -1 || stopped) return;
+    let chunk = src.slice(chunkStart, end);
+    if (!chunk.endsWith('\n')) chunk += '\n';
+    const bytes = Buffer.byteLength(chunk);
+    if (bytes > maxBytes) {
+      tooLarge(bytes, chunkLine);
+    } else {
+      const decoded = decodeYamlDocument(chunk, chunkLine, fatal);
+      if (decoded && !stopped) emit(decoded);
+    }
+    chunkStart = -1;
+  };
+  while (pos < src.length && !stopped) {
+    const nl = src.indexOf('\n', pos);
+    const end = nl === -1 ? src.length : nl + 1;
+    if (src.startsWith('---', pos)) {
+      const rest = goTrimSpace(src.slice(pos + 3, nl === -1 ? src.length : nl));
+      if (rest !== '' && rest[0] !== '#') {
+        fatal(lineNo, `invalid document separator "---${rest.length > 40 ? `${rest.slice(0, 40)}…` : rest}": `
+          + 'kubectl allows only a comment after ---; put the content on the next line');
+        return;
+      }
+      if (chunkStart !== -1) {
+        flush(pos);
+        pos = end;
+        lineNo++;
+        continue;
+      }
+    }
+    if (chunkStart === -1) {
+      chunkStart = pos;
+      chunkLine = lineNo;
+    }
+    pos = end;
+    lineNo++;
+  }
+  flush(src.length);
+}
+
+/** One YAML document (a `---`-delimited chunk) as Kubernetes decodes it, or undefined after a fatal error. */
+function decodeYamlDocument(chunk: string, firstLine: number, fatal: (line: number | undefined, message: string) => void): Decoded | undefined {
+  const lines = chunk.split('\n');
+  // Only the first YAML document counts: go-yaml stops at `...`.
+  let seenContent = false;
+  let explicitStart = false;
+  let text = chunk;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (/^\.\.\.(?:[ \t]|$)/.test(l)) {
+      if (!seenContent && !explicitStart) {
+        fatal(firstLine + i, 'invalid YAML: did not find expected node content (a "..." document end before any content)');
+        return undefined;
+      }
+      text = lines.slice(0, i + 1).join('\n') + '\n';
+      break;
+    }
+    if (i === 0 && l.startsWith('---')) {
+      explicitStart = true;
+      continue;
+    }
+    const trimmed = l.trim();
+    if (!seenContent && l.startsWith('%')) {
+      fatal(firstLine + i, 'invalid YAML: a %YAML or %TAG directive: kubectl splits documents at "---" lines, so the directive is cut off from its document (did not find expected <document start>); remove it');
+      return undefined;
+    }
+    if (trimmed !== '' && !trimmed.startsWith('#')) seenContent = true;
+  }
+  // Characters that YAML 1.1 and YAML 1.2 read differently, or that kubectl refuses.
+  let line = firstLine;
+  let col = 0;
+  for (const ch of text) {
+    if (ch === '\n') {
+      line++;
+      col = 0;
+      continue;
+    }
+    // A byte-order mark is allowed at the start of the stream only.
+    const refused = ch === '\ufeff' && line === 1 && col === 0 ? undefined : refusedCharacter(ch);
+    if (refused) {
+      fatal(line, refused);
+      return undefined;
+    }
+    col++;
+  }
+  const lc = new LineCounter();
+  const lineOf = (offset: number | undefined): number => (offset === undefined ? firstLine : firstLine - 1 + lc.linePos(offset).line);
+  let doc: Document.Parsed | undefined;
+  const composer = new Composer({ schema: 'failsafe', uniqueKeys: false, prettyErrors: false });
+  for (const d of composer.compose(new Parser(lc.addNewLine).parse(text), true, text.length)) {
+    doc = d;
+    break;
+  }
+  if (doc === undefined) return { value: null, line: firstLine };
+  const err = doc.errors[0];
+  if (err !== undefined) {
+    fatal(lineOf(Math.max(0, Math.min(err.pos[0], text.length - 1))), `invalid YAML: ${err.message.split('\n')[0].trim()}`);
+    return undefined;
+  }
+  const root = (doc.contents ?? null) as Node | null;
+  let escapeProblem: { offset: number; message: string } | undefined;
+  visitNodes(root, (node) => {
+    if (escapeProblem || !isScalar(node) || (node as Scalar).type !== 'QUOTE_DOUBLE' || !node.range) return;
+    const p = checkDoubleQuoted(text.slice(node.range[0], node.range[1]));
+    if (p) escapeProblem = { offset: node.range[0] + p.offset, message: p.message };
+  });
+  if (escapeProblem) {
+    fatal(lineOf(escapeProblem.offset), `invalid YAML: ${escapeProblem.message}`);
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = decodeGoYaml(doc);
+  } catch (e) {
+    if (!(e instanceof GoYamlError)) throw e;
+    fatal(lineOf(e.offset ?? root?.range?.[0]), `invalid YAML: ${e.message}`);
+    return undefined;
+  }
+  const contentLine = lineOf(root?.range?.[0]);
+  let itemLines: number[] | undefined;
+  if (isMap(root)) {
+    const items = root.items.find((p) => isScalar(p.key) && (p.key as Scalar).source === 'items')?.value;
+    if (isSeq(items)) itemLines = items.items.map((n) => lineOf((n as Node | null)?.range?.[0] ?? items.range?.[0]));
+  }
+  return { value, line: contentLine, ...(itemLines ? { itemLines } : {}) };
+}
