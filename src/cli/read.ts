@@ -241,9 +241,42 @@ const TENANT_STRING_FIELDS = ['namespace', 'nodeLabelKey', 'nodeLabelValue', 'ta
 const BOUND_FIELDS = ['minCpu', 'maxCpu', 'minMemory', 'maxMemory'] as const;
 
 /**
+ * The first problem with a list of tenant definitions (as in a `--tenants` file or the plugin's
+ * `tenants` property), with the index of the tenant it is in, or undefined: `name` is a non-empty
+ * string and unique, the other fields are strings, `bounds` values are strings or numbers, and no
+ * unknown keys. Pure.
+ */
+export function tenantDefinitionsProblem(list: readonly unknown[]): { index: number; message: string } | undefined {
+  const seen = new Set<string>();
+  for (let i = 0; i < list.length; i++) {
+    const t = list[i];
+    const at = (message: string) => ({ index: i, message });
+    if (!isObject(t)) return at(`tenant ${i} is ${t === null ? 'null' : describe(t)}, expected an object`);
+    if (typeof t.name !== 'string' || t.name === '') return at(`tenant ${i}: "name" must be a non-empty string`);
+    const name = t.name;
+    if (seen.has(name)) return at(`tenant ${i}: duplicate tenant name ${JSON.stringify(name)}`);
+    seen.add(name);
+    for (const key of Object.keys(t)) {
+      if (key === 'name') continue;
+      if (key === 'bounds') {
+        if (!isObject(t.bounds)) return at(`tenant ${JSON.stringify(name)}: "bounds" must be an object`);
+        for (const [b, v] of Object.entries(t.bounds)) {
+          if (!(BOUND_FIELDS as readonly string[]).includes(b)) return at(`tenant ${JSON.stringify(name)}: unknown bound ${JSON.stringify(b)} (expected ${BOUND_FIELDS.join(', ')})`);
+          if (typeof v !== 'string' && typeof v !== 'number') return at(`tenant ${JSON.stringify(name)}: bounds.${b} must be a string or a number`);
+        }
+      } else if ((TENANT_STRING_FIELDS as readonly string[]).includes(key)) {
+        if (typeof t[key] !== 'string') return at(`tenant ${JSON.stringify(name)}: "${key}" must be a string`);
+      } else {
+        return at(`tenant ${JSON.stringify(name)}: unknown key ${JSON.stringify(key)}`);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
  * Reads a `--tenants` file: YAML or JSON holding a list of tenant definitions or
- * `{ tenants: [...] }`. Validates the shape: `name` is a non-empty string and unique, the other
- * fields are strings, `bounds` values are strings or numbers, and no unknown keys.
+ * `{ tenants: [...] }`, validated by {@link tenantDefinitionsProblem}.
  * @throws TenantsFileError
  */
 export function readTenantsFile(file: string): TenantDefinition[] {
@@ -272,32 +305,19 @@ export function readTenantsFile(file: string): TenantDefinition[] {
     fail('expected a list of tenant definitions or { tenants: [...] }', doc.contents?.range?.[0]);
   }
   const nodes = isSeq(listNode) ? listNode.items : [];
-  const seen = new Set<string>();
-  (list as unknown[]).forEach((t, i) => {
-    const at = (nodes[i] as Node | undefined)?.range?.[0];
-    const where = `tenant ${i}`;
-    if (!isObject(t)) fail(`${where} is ${t === null ? 'null' : describe(t)}, expected an object`, at);
-    const tenant = t as Record<string, unknown>;
-    if (typeof tenant.name !== 'string' || tenant.name === '') fail(`${where}: "name" must be a non-empty string`, at);
-    const name = tenant.name as string;
-    if (seen.has(name)) fail(`${where}: duplicate tenant name ${JSON.stringify(name)}`, at);
-    seen.add(name);
-    for (const key of Object.keys(tenant)) {
-      if (key === 'name') continue;
-      if (key === 'bounds') {
-        if (!isObject(tenant.bounds)) fail(`tenant ${JSON.stringify(name)}: "bounds" must be an object`, at);
-        for (const [b, v] of Object.entries(tenant.bounds as Record<string, unknown>)) {
-          if (!(BOUND_FIELDS as readonly string[]).includes(b)) fail(`tenant ${JSON.stringify(name)}: unknown bound ${JSON.stringify(b)} (expected ${BOUND_FIELDS.join(', ')})`, at);
-          if (typeof v !== 'string' && typeof v !== 'number') fail(`tenant ${JSON.stringify(name)}: bounds.${b} must be a string or a number`, at);
-        }
-      } else if ((TENANT_STRING_FIELDS as readonly string[]).includes(key)) {
-        if (typeof tenant[key] !== 'string') fail(`tenant ${JSON.stringify(name)}: "${key}" must be a string`, at);
-      } else {
-        fail(`tenant ${JSON.stringify(name)}: unknown key ${JSON.stringify(key)}`, at);
-      }
-    }
-  });
+  const problem = tenantDefinitionsProblem(list as unknown[]);
+  if (problem) fail(problem.message, (nodes[problem.index] as Node | undefined)?.range?.[0]);
   return list as TenantDefinition[];
+}
+
+/**
+ * Reads and decodes one manifest file as `secure-ray check` does (for the cdk8s validation
+ * plugin): its documents with their sources, and its input errors.
+ */
+export function readManifestFile(file: string): ParsedInput {
+  const read = readText(file);
+  if ('error' in read) return { docs: [], sources: [], errors: [{ ...read.error, fatal: true }] };
+  return parseManifests(read.text, file);
 }
 
 /** The first line of an error's message. */
