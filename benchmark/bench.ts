@@ -13,8 +13,10 @@
  *   interleaved (alternating which goes first). Peak RSS is `process.memoryUsage().rss` sampled
  *   right after each construct synth of that N (app still alive), max over repetitions.
  * - check: a multi-document YAML text (RayClusters and NetworkPolicies from the synth output with
- *   varied names, plus plain Pods). Times `parseAllDocuments(text).map(d => d.toJS())` followed by
- *   `checkManifests(docs)` against the parse alone, interleaved, on the same text.
+ *   varied names, plus plain Pods). Times what `secure-ray check` does — `parseManifests(text)`
+ *   (the kubectl-faithful reader) followed by `checkManifests(docs)` — against the `yaml`
+ *   package's parse alone (`parseAllDocuments(text).map(d => d.toJS())`), interleaved, on the
+ *   same text.
  * - cliColdStart: spawns the CLI (`check test/fixtures/cli/pod.yaml`) through ts-node a few times
  *   (includes ts-node's start-up), and the compiled `lib/src/cli/main.js` if it exists.
  *
@@ -30,6 +32,7 @@ import * as vm from 'vm';
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import { parseAllDocuments, stringify } from 'yaml';
 import { AutoscalerVersion, SecureTenantRayCluster, TenantProfile } from '../src';
+import { parseManifests } from '../src/cli/read';
 import { checkManifests } from '../src/policy/engine';
 import { WorkerGroupOptions } from '../src/ray-group';
 
@@ -244,7 +247,7 @@ function benchCheck(): CheckRow[] {
   let documents = 0;
   let failed = 0;
   const full = () => {
-    const docs = parse();
+    const docs = parseManifests(text, 'bench.yaml').docs;
     documents = docs.length;
     failed = checkManifests(docs, { tenants }).summary.failed;
   };
