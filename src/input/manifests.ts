@@ -486,6 +486,14 @@ export function decodeManifests(text: string,
 
   // JSON stream, as long as it is one.
   let pos = 0;
+  // Lines of the JSON values, counted on from the previous one (not from the start each time).
+  let countedTo = 0;
+  let countedLine = 1;
+  const jsonLine = (offset: number): number => {
+    for (let i = src.indexOf('\n', countedTo); i !== -1 && i < offset; i = src.indexOf('\n', i + 1)) countedLine++;
+    countedTo = offset;
+    return countedLine;
+  };
   if (looksLikeJson(src)) {
     let count = 0;
     for (;;) {
@@ -516,9 +524,10 @@ export function decodeManifests(text: string,
       }
       count++;
       const bytes = Buffer.byteLength(src.slice(start, end));
-      if (bytes > maxBytes) tooLarge(bytes, lineAt(src, start));
+      const line = jsonLine(start);
+      if (bytes > maxBytes) tooLarge(bytes, line);
       // -0 is 0 to Kubernetes (an int64).
-      else emit({ value: JSON.parse(src.slice(start, end), (_k, v) => (v === 0 ? 0 : v)), line: lineAt(src, start) });
+      else emit({ value: JSON.parse(src.slice(start, end), (_k, v) => (v === 0 ? 0 : v)), line });
       pos = end;
     }
   }

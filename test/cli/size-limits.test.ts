@@ -1,8 +1,8 @@
 /**
  * `secure-ray check` bounds memory and time per document: a document over 3 MiB (the API server's
  * limit on a request) is an input error, exit 2, named with its size; a file over 256 MiB is not
- * read. Documents under the limit are judged. Peak memory is measured in a child process (the
- * jest process's own heap would hide it).
+ * read. Documents under the limit are judged. The large documents are made, and peak memory and
+ * time measured, in a child process (the jest worker's own heap would hide them, and keep them).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -16,44 +16,42 @@ let tmp: string;
 beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-ray-size-')); });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** A compliant RayCluster on one line (YAML flow style) of about `bytes` bytes: a long env list. */
-function oneLineRayCluster(bytes: number): string {
-  const fixture = fs.readFileSync(path.join(REPO, 'test/fixtures/cli/compliant.yaml'), 'utf8');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const YAML = require('yaml');
-  const cluster = YAML.parse(fixture);
-  cluster.spec.workerGroupSpecs[0].template.spec.containers[0].env = ['ENV_PLACEHOLDER'];
-  const line = YAML.stringify(cluster, { collectionStyle: 'flow', lineWidth: 0 }).replace(/\n\s*/g, ' ');
-  const env: string[] = [];
-  let size = line.length;
-  for (let i = 0; size < bytes; i++) {
-    env.push(`{ name: V${i}, value: x${i} }`);
-    size += env[i].length + 2;
-  }
-  return `${line.replace('ENV_PLACEHOLDER', env.join(', '))}\n`;
-}
+/**
+ * In a child process (so the jest worker never holds the large text): writes a compliant
+ * RayCluster on one line (YAML flow style, a long env list) of about `bytes` bytes — at most
+ * MAX_DOCUMENT_BYTES when `underLimit` — to `file`, runs the CLI on it, and reports its exit code,
+ * output, size, wall time and peak RSS.
+ */
+interface ChildRun { code: number; stdout: string; stderr: string; size: number; ms: number; maxRssMiB: number }
 
-/** Runs the CLI in a child process; its exit code, output, wall time and peak RSS. */
-function runChild(file: string): { code: number; stdout: string; stderr: string; ms: number; maxRssMiB: number } {
+function runChild(file: string, bytes: number, underLimit = false): ChildRun {
   const script = [
     "require('ts-node').register({ transpileOnly: true, project: 'tsconfig.json' });",
+    "const fs = require('fs');",
+    "const YAML = require('yaml');",
     "const { main } = require('./src/cli/main');",
-    'let out = ""; let err = "";',
-    `main(['check', ${JSON.stringify(file)}], { stdout: (s) => { out += s; }, stderr: (s) => { err += s; }, env: {} })`,
-    '  .then((code) => process.stdout.write(JSON.stringify({ code, out, err, maxRss: process.resourceUsage().maxRSS })));',
+    `const [file, bytes, limit] = [${JSON.stringify(file)}, ${bytes}, ${underLimit ? MAX_DOCUMENT_BYTES : 'Infinity'}];`,
+    "const cluster = YAML.parse(fs.readFileSync('test/fixtures/cli/compliant.yaml', 'utf8'));",
+    "cluster.spec.workerGroupSpecs[0].template.spec.containers[0].env = ['ENV_PLACEHOLDER'];",
+    "const line = YAML.stringify(cluster, { collectionStyle: 'flow', lineWidth: 0 }).replace(/\\n\\s*/g, ' ');",
+    'const env = []; let size = line.length;',
+    'for (let i = 0; size < bytes; i++) { env.push(`{ name: V${i}, value: x${i} }`); size += env[i].length + 2; }',
+    'while (size + 1 > limit) size -= env.pop().length + 2;',
+    "const text = line.replace('ENV_PLACEHOLDER', env.join(', ')) + '\\n';",
+    'fs.writeFileSync(file, text);',
+    'let out = ""; let err = ""; const started = Date.now();',
+    "main(['check', file], { stdout: (s) => { out += s; }, stderr: (s) => { err += s; }, env: {} })",
+    '  .then((code) => process.stdout.write(JSON.stringify({ code, out, err, size: Buffer.byteLength(text), ms: Date.now() - started, maxRss: process.resourceUsage().maxRSS })));',
   ].join('\n');
-  const started = Date.now();
   const r = spawnSync(process.execPath, ['-e', script], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-  const ms = Date.now() - started;
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`);
   const res = JSON.parse(r.stdout);
-  return { code: res.code, stdout: res.out, stderr: res.err, ms, maxRssMiB: res.maxRss / 1024 };
+  return { code: res.code, stdout: res.out, stderr: res.err, size: res.size, ms: res.ms, maxRssMiB: res.maxRss / 1024 };
 }
 
 test('a single-line 10 MB RayCluster: exit 2 naming its size, quickly and in little memory', () => {
   const file = path.join(tmp, 'ray-10mb.yaml');
-  fs.writeFileSync(file, oneLineRayCluster(10 * 2 ** 20));
-  const r = runChild(file);
+  const r = runChild(file, 10 * 2 ** 20);
   // eslint-disable-next-line no-console
   console.log(`10 MB one-line RayCluster: exit ${r.code}, ${r.ms} ms, peak RSS ${r.maxRssMiB.toFixed(0)} MiB`);
   expect(r.code).toBe(2);
@@ -65,12 +63,11 @@ test('a single-line 10 MB RayCluster: exit 2 naming its size, quickly and in lit
 
 test('a single-line RayCluster just under 3 MiB is judged, in bounded memory and time', () => {
   const file = path.join(tmp, 'ray-3mb.yaml');
-  let text = oneLineRayCluster(2.9 * 2 ** 20);
-  while (Buffer.byteLength(text) > MAX_DOCUMENT_BYTES) text = oneLineRayCluster(Buffer.byteLength(text) - 64 * 1024);
-  fs.writeFileSync(file, text);
-  const r = runChild(file);
+  const r = runChild(file, MAX_DOCUMENT_BYTES, true);
   // eslint-disable-next-line no-console
-  console.log(`${(Buffer.byteLength(text) / 2 ** 20).toFixed(2)} MiB one-line RayCluster: exit ${r.code}, ${r.ms} ms, peak RSS ${r.maxRssMiB.toFixed(0)} MiB`);
+  console.log(`${(r.size / 2 ** 20).toFixed(2)} MiB one-line RayCluster: exit ${r.code}, ${r.ms} ms, peak RSS ${r.maxRssMiB.toFixed(0)} MiB`);
+  expect(r.size).toBeGreaterThan(MAX_DOCUMENT_BYTES - 64 * 1024);
+  expect(r.size).toBeLessThanOrEqual(MAX_DOCUMENT_BYTES);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.maxRssMiB).toBeLessThan(1536);
