@@ -314,7 +314,7 @@ function main(): void {
     }
     console.log(`${String(s.clusters).padStart(8)} ${s.ms.toFixed(1).padStart(7)} ${s.baselineMs.toFixed(1).padStart(9)} ${s.ratio.toFixed(2).padStart(7)} ${s.synthOnlyMs.toFixed(1).padStart(10)} ${s.baselineSynthOnlyMs.toFixed(1).padStart(14)} ${s.peakRssMb.toFixed(0).padStart(11)}  ${notes.join(', ')}`);
   });
-  console.log('\ncheck (parse+toJS+checkManifests vs parse+toJS; median ms)');
+  console.log('\ncheck (parseManifests+checkManifests vs yaml parse+toJS alone; median ms)');
   for (const c of check) {
     console.log(`documents ${c.documents}: ${c.ms.toFixed(1)} ms vs parse ${c.parseMs.toFixed(1)} ms, ratio ${c.ratio.toFixed(2)} (target <=2.0 ${mark(c.ratio <= 2)})`);
   }
