@@ -41,4 +41,4 @@ export { RuleId, Violation, JsonObject, JsonValue } from './policy/types';
 export { TenantDefinition } from './policy/tenant-definition';
 export { PssLevel } from './policy/pod-security';
 export { formatViolation } from './policy/format';
-export { SecureRayValidation, SecureRayValidationProps, PluginValidationContext } from './plugin';
+export { SecureRayValidation, SecureRayValidationProps, SecureRayValidationPropsError, PluginValidationContext } from './plugin';

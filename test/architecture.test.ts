@@ -35,6 +35,7 @@ function target(file: string, spec: string): string {
 // What each pure layer may import: the layers below it and itself. No cdk8s, constructs, fs or processes.
 const PURE_LAYERS: Record<string, string[]> = {
   kubernetes: ['kubernetes'],
+  input: ['kubernetes', 'input'],
   kuberay: ['kubernetes', 'kuberay'],
   policy: ['kubernetes', 'kuberay', 'policy'],
   reach: ['kubernetes', 'kuberay', 'policy', 'reach'],
@@ -44,8 +45,10 @@ const PURE_LAYERS: Record<string, string[]> = {
 // (text in, values out; no I/O, no globals), and KubeRay parses a RayJob's runtimeEnvYAML as YAML 1.1
 // (refusing what is not a mapping, passing it to `ray job submit` as JSON), which the model must
 // reproduce (kuberay/runtime-env.ts). It is a runtime dependency of the package already.
+// input/ decodes manifest text as Kubernetes does, on the yaml package's syntax trees.
 const PURE_PACKAGES: Record<string, string[]> = {
   kuberay: ['yaml'],
+  input: ['yaml'],
 };
 
 describe('layers', () => {
@@ -79,7 +82,7 @@ describe('the public API', () => {
       'AutoscalerVersion', 'ClusterConnections', 'DEFAULT_POD_SECURITY_VERSION', 'DEFAULT_RAY_VERSION', 'EmptyDirMedium',
       'KyvernoFailureAction', 'NetworkMode', 'NetworkPeer', 'PortProtocol', 'PortTarget', 'PropsError', 'Protocol',
       'RAY_GID', 'RAY_UID', 'RULE_IDS', 'RayPort', 'RayVolume', 'SYNC_WAVE_ANNOTATION', 'SecureRayValidation',
-      'SecureTenantRayCluster', 'SyncWaves', 'TaintEffect', 'TenantAdmissionPolicy', 'TenantNamespace', 'TenantProfile',
+      'SecureRayValidationPropsError', 'SecureTenantRayCluster', 'SyncWaves', 'TaintEffect', 'TenantAdmissionPolicy', 'TenantNamespace', 'TenantProfile',
       'UpscalingMode', 'checkDocument', 'checkManifests', 'documentFailed', 'formatViolation', 'kyvernoTestFile',
       'tenantAdmissionPolicyManifest',
     ]);

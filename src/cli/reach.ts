@@ -25,7 +25,7 @@
  * @module
  */
 import { ReachCommand } from './args';
-import { formatInputError } from './format';
+import { escapeJson, escapeText, formatInputError, formatSkipped } from './format';
 import { CliIo } from './main';
 import { InputError, parseManifests, readInputs } from './read';
 import { environmentFromManifests, Environment } from '../reach/environment';
@@ -42,7 +42,7 @@ async function readDocuments(paths: readonly string[], io: CliIo, reportError: (
     const parsed = parseManifests(text, source);
     parsed.errors.forEach(reportError);
     docs.push(...parsed.docs);
-  }, { stdinOnce: true });
+  }, { stdinOnce: true, onSkipped: (dir) => io.stderr(formatSkipped(dir)) });
   return docs;
 }
 
@@ -65,7 +65,7 @@ export function reachJson(env: Environment, m: ReachabilityMatrix, errors: reado
       ingress: { allowed: x.verdict.ingress.allowed, by: x.verdict.ingress.by },
     })),
   })));
-  return JSON.stringify({
+  return escapeJson(JSON.stringify({
     peers: env.peers.map(peerJson),
     probes: m.probes,
     policies: env.policies.map((p) => {
@@ -74,7 +74,7 @@ export function reachJson(env: Environment, m: ReachabilityMatrix, errors: reado
     }),
     matrix,
     errors: errors.map((e) => ({ source: e.source, line: e.line ?? null, message: e.message })),
-  }, null, 2) + '\n';
+  }, null, 2)) + '\n';
 }
 
 function pad(s: string, n: number): string {
@@ -89,7 +89,8 @@ export function reachText(env: Environment, m: ReachabilityMatrix): string {
     + ` (${ALLOWED} allowed, ${DENIED} denied; only the policies in the input apply)`);
   lines.push(`probes: ${m.probes.map((p) => `${p.label}=${p.port}/${p.protocol}`).join(' ')}`);
   lines.push('');
-  const cells = m.rows.flatMap((r) => r.cells);
+  // Peer names come from the input: escaped, so they cannot write control characters.
+  const cells = m.rows.flatMap((r) => r.cells).map((c) => ({ ...c, from: escapeText(c.from), to: escapeText(c.to) }));
   const fromW = Math.max(4, ...cells.map((c) => c.from.length));
   const toW = Math.max(2, ...cells.map((c) => c.to.length));
   const widths = m.probes.map((p) => Math.max(1, p.label.length));
@@ -116,7 +117,7 @@ export function reachMarkdown(env: Environment, m: ReachabilityMatrix): string {
   lines.push(`| from | to | ${m.probes.map(head).join(' | ')} |`);
   lines.push(`|---|---|${m.probes.map(() => ':-:').join('|')}|`);
   for (const c of m.rows.flatMap((r) => r.cells)) {
-    lines.push(`| ${mdEscape(c.from)} | ${mdEscape(c.to)} | ${c.results.map((x) => (x.allowed ? '✓' : '✗')).join(' | ')} |`);
+    lines.push(`| ${mdEscape(escapeText(c.from))} | ${mdEscape(escapeText(c.to))} | ${c.results.map((x) => (x.allowed ? '✓' : '✗')).join(' | ')} |`);
   }
   return lines.join('\n') + '\n';
 }

@@ -145,7 +145,7 @@ describe('inputs', () => {
     expect(again.out.documents.map((d: any) => d.source)).toEqual([`${F}/dir/a/c.yml`, `${F}/dir/b.yaml`]);
   });
 
-  test('skips node_modules and dot-directories; binary files are input errors', async () => {
+  test('skips node_modules and dot-directories, naming each on stderr; binary files are input errors', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-ray-cli-'));
     try {
       const cm = fs.readFileSync(`${F}/configmap.yaml`);
@@ -156,7 +156,13 @@ describe('inputs', () => {
       expect(r.code).toBe(2);
       expect(r.out.documents.map((d: any) => path.relative(tmp, d.source))).toEqual(['a.yml', 'b/2.json', 'z/1.yaml']);
       expect(r.out.errors).toEqual([{ source: path.join(tmp, 'bin.yaml'), line: null, message: 'binary file' }]);
-      expect(r.stderr).toBe(`secure-ray: ${path.join(tmp, 'bin.yaml')}: binary file\n`);
+      // A skipped directory is named (a note, not an error), so nothing is left out silently.
+      const note = (d: string) => `secure-ray: note: ${path.join(tmp, d)}: skipped (node_modules and directories whose name starts with "." are not searched; give the directory itself as a PATH to check it)\n`;
+      expect(r.stderr).toBe(`${note('.git')}${note('node_modules')}secure-ray: ${path.join(tmp, 'bin.yaml')}: binary file\n`);
+      // Given as the PATH itself, a skipped directory is searched.
+      const direct = await track(json([path.join(tmp, 'node_modules')]));
+      expect(direct.code).toBe(0);
+      expect(direct.out.documents.map((d: any) => path.relative(tmp, d.source))).toEqual(['node_modules/x.yaml']);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
