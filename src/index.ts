@@ -11,7 +11,7 @@ export { PropsError } from './validation';
 
 // The RayCluster construct and its options.
 export { SecureTenantRayCluster, SecureTenantRayClusterProps } from './secure-tenant-ray-cluster';
-export { RayClusterConfig, DEFAULT_RAY_VERSION, RAY_UID, RAY_GID } from './cluster/config';
+export { RayClusterConfig, RayAuthentication, DEFAULT_RAY_VERSION, RAY_UID, RAY_GID } from './cluster/config';
 export {
   ResourceQuantity, ContainerResources, Protocol, ContainerPort, ContainerOptions, RayGroupOptions, HeadGroupOptions, WorkerGroupOptions,
 } from './ray-group';

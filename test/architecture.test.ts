@@ -81,7 +81,7 @@ describe('the public API', () => {
     expect(Object.keys(api).sort()).toEqual([
       'AutoscalerVersion', 'ClusterConnections', 'DEFAULT_POD_SECURITY_VERSION', 'DEFAULT_RAY_VERSION', 'EmptyDirMedium',
       'KyvernoFailureAction', 'NetworkMode', 'NetworkPeer', 'PortProtocol', 'PortTarget', 'PropsError', 'Protocol',
-      'RAY_GID', 'RAY_UID', 'RULE_IDS', 'RayPort', 'RayVolume', 'SYNC_WAVE_ANNOTATION', 'SecureRayValidation',
+      'RAY_GID', 'RAY_UID', 'RULE_IDS', 'RayAuthentication', 'RayPort', 'RayVolume', 'SYNC_WAVE_ANNOTATION', 'SecureRayValidation',
       'SecureRayValidationPropsError', 'SecureTenantRayCluster', 'SyncWaves', 'TaintEffect', 'TenantAdmissionPolicy', 'TenantNamespace', 'TenantProfile',
       'UpscalingMode', 'checkDocument', 'checkManifests', 'documentFailed', 'formatViolation', 'kyvernoTestFile',
       'tenantAdmissionPolicyManifest',
