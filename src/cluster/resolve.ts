@@ -106,7 +106,9 @@ export function resolveClusterConfig(where: (prop: string) => string, tenant: Te
     names.add(groupName);
     return resolveGroup(ctx, w, prop, 'worker', groupName);
   });
-  return Object.freeze({ where, tenant, rayVersion, image, runAsUser, runAsGroup, head, workers, autoscaling, pinnedPorts: network.pinnedPorts, authentication });
+  return Object.freeze({
+    where, tenant, rayVersion, image, runAsUser, runAsGroup, head, workers, autoscaling, pinnedPorts: network.pinnedPorts, authentication,
+  });
 }
 
 interface GroupContext {
