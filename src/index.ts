@@ -20,7 +20,7 @@ export { AutoscalingOptions, UpscalingMode, AutoscalerVersion } from './autoscal
 export { SYNC_WAVE_ANNOTATION, SyncWaves, ClusterSyncWaves } from './gitops';
 
 // Network isolation.
-export { NetworkOptions, DnsOptions, ApiServerEgress } from './network/options';
+export { NetworkOptions, DnsOptions, ApiServerEgress, KubeRayOperatorLocation } from './network/options';
 export { NetworkMode, PinnedPortsOptions } from './network/pinned-ports';
 export { PinnedPortPlan } from './policy/pinned-ports';
 export { NetworkPeer } from './network/peer';
