@@ -5,7 +5,7 @@
  */
 import { parseIp } from '../kubernetes/cidr';
 import { PssLevel, SUPPORTED_PSS_VERSIONS, isSupportedPssVersion } from '../policy/pod-security';
-import { ExternalPeer, Probe, Protocol } from '../reach/evaluate';
+import { ExternalPeer, Probe, Protocol } from '../reach/types';
 
 /** A command-line mistake: the CLI prints the message on one line and exits 2. */
 export class UsageError extends Error {

@@ -29,8 +29,9 @@ import { formatInputError } from './format';
 import { CliIo } from './main';
 import { InputError, parseManifests, readInputs } from './read';
 import { environmentFromManifests, Environment } from '../reach/environment';
-import { isPod, Peer, peerId, ReachabilityMatrix, reachabilityMatrix } from '../reach/evaluate';
+import { ReachabilityMatrix, reachabilityMatrix } from '../reach/matrix';
 import { RAY_PROBES } from '../reach/probes';
+import { isPod, Peer, peerId } from '../reach/types';
 
 const ALLOWED = '✓';
 const DENIED = '-';
