@@ -40,7 +40,7 @@ import { formatInputError } from './format';
 import { CliIo } from './main';
 import { InputError, parseManifests, readInputs } from './read';
 import { Environment, environmentFromManifests } from '../reach/environment';
-import { anyDependsBetweenPeers, MAYBE, NO, Outcome, peerPairs, ReachModel, reachModel, shapeSummary, ShapeSummary, YES } from '../reach/matrix';
+import { anyDependsBetweenPeers, listedShapePairs, pairCount, MAYBE, NO, Outcome, peerPairs, ReachModel, reachModel, shapeSummary, ShapeSummary, YES } from '../reach/matrix';
 import { RAY_PROBES } from '../reach/probes';
 import { isPod, Peer, peerId, Verdict } from '../reach/types';
 
@@ -203,9 +203,11 @@ function reachText(input: ReportInput, emit: (s: string) => void): void {
     emit('\n');
     const ids = Array.from({ length: n }, (_, s) => shapeId(s));
     const idW = maxLength(ids, 4);
-    const pairsW = maxLength(summary.listed.map((r) => String(r.pairs)), 5);
+    let maxPairs = 0;
+    for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) maxPairs = Math.max(maxPairs, pairCount(model.shapes, a, b));
+    const pairsW = Math.max(5, String(maxPairs).length);
     emit(`${[pad('FROM', idW), pad('TO', idW), pad('PAIRS', pairsW), ...model.probes.map((p, i) => pad(p.label, probeW[i]))].join('  ').trimEnd()}\n`);
-    for (const r of summary.listed) {
+    for (const r of listedShapePairs(model)) {
       emit(`${[pad(ids[r.from], idW), pad(ids[r.to], idW), pad(String(r.pairs), pairsW), ...cells(r.outcomes)].join('  ').trimEnd()}\n`);
     }
     emit(`\n${omitted}\n`);
@@ -240,7 +242,7 @@ function reachMarkdown(input: ReportInput, emit: (s: string) => void): void {
       emit(`| ${shapeId(s)} | ${model.shapes.members[s].length} | ${mdEscape(d.external ? '(external)' : d.namespaces.join(', '))} | ${mdEscape(d.example)} | ${mdEscape(labels)} |\n`);
     }
     emit(`\n| from | to | pairs | ${model.probes.map(head).join(' | ')} |\n|---|---|--:|${model.probes.map(() => ':-:').join('|')}|\n`);
-    for (const r of summary.listed) emit(`| ${shapeId(r.from)} | ${shapeId(r.to)} | ${r.pairs} | ${cells(r.outcomes)} |\n`);
+    for (const r of listedShapePairs(model)) emit(`| ${shapeId(r.from)} | ${shapeId(r.to)} | ${r.pairs} | ${cells(r.outcomes)} |\n`);
     emit(`\n${omitted}${summary.anyDepends ? ' ? = allowed by some network plugins only (hostNetwork pods).' : ''}\n`);
   }
   emit(notesText(env, true));
@@ -345,7 +347,7 @@ function reachJson(input: ReportInput, errors: readonly InputError[], emit: (s: 
     };
   });
   function* shapeRows(): Generator<Record<string, unknown>> {
-    for (const r of summary.listed) yield { from: shapeId(r.from), to: shapeId(r.to), pairs: r.pairs, ...rowJson(model, r.from, r.to) };
+    for (const r of listedShapePairs(model)) yield { from: shapeId(r.from), to: shapeId(r.to), pairs: r.pairs, ...rowJson(model, r.from, r.to) };
   }
   streamJson(emit, [['view', 'shape'], ['peers', env.peers.map((p, i) => ({ ...peerJson(p), shape: shapeId(shapeOf[i]) }))],
     ['probes', model.probes], ['policies', policies], ['shapes', shapes], ['matrix', shapeRows()],

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { connectionOutcome, connectionVerdict, MAYBE, NO, Outcome } from './judge';
+import { connectionVerdict, directionOutcome, MAYBE, NO, Outcome } from './judge';
 import { compilePolicies, PolicySet } from './policies';
 import { Shapes, shapesOf } from './shapes';
 import { NamespaceInfo, NetworkPolicyJson, normalizeProbe, Peer, peerId, Probe, Verdict } from './types';
@@ -29,13 +29,58 @@ export interface ReachModel {
   verdict(from: number, to: number, probe: number): Verdict;
 }
 
-/** The number of outcomes the model keeps computed (rows of shapes × probes). */
+/** The number of outcomes the model keeps computed (rows of shapes × probes), and the size of each direction's table. */
 const CACHED_OUTCOMES = 16 * 1024 * 1024;
+
+/** Numbers the distinct keys: the class of each item, and a representative item of each class. */
+function classify(keys: readonly string[]): { of: Int32Array; rep: number[] } {
+  const index = new Map<string, number>();
+  const of = new Int32Array(keys.length);
+  const rep: number[] = [];
+  keys.forEach((key, i) => {
+    let c = index.get(key);
+    if (c === undefined) {
+      c = rep.length;
+      index.set(key, c);
+      rep.push(i);
+    }
+    of[i] = c;
+  });
+  return { of, rep };
+}
+
+/**
+ * One direction's outcomes, as a function of two classes of shapes: for egress, the source's
+ * egress side (host network, the policies selecting it for egress) and the destination as a peer
+ * and as the owner of named ports; for ingress, the destination's ingress side (host network, the
+ * policies selecting it for ingress, its named ports) and the source as a peer. Shapes that differ
+ * only in what the other direction reads share a class, so a table of classes is usually far
+ * smaller than the shapes squared. Computed on demand; kept when it fits in the cache.
+ */
+function directionTable(
+  classesA: { of: Int32Array; rep: number[] }, classesB: { of: Int32Array; rep: number[] }, k: number,
+  compute: (a: number, b: number, probe: number) => Outcome,
+): (shapeA: number, shapeB: number, probe: number) => Outcome {
+  const nb = classesB.rep.length;
+  const size = classesA.rep.length * nb * k;
+  if (size > CACHED_OUTCOMES) return (a, b, p) => compute(classesA.rep[classesA.of[a]], classesB.rep[classesB.of[b]], p);
+  const table = new Uint8Array(size).fill(255);
+  return (a, b, p) => {
+    const i = (classesA.of[a] * nb + classesB.of[b]) * k + p;
+    let o = table[i];
+    if (o === 255) {
+      o = compute(classesA.rep[classesA.of[a]], classesB.rep[classesB.of[b]], p);
+      table[i] = o;
+    }
+    return o as Outcome;
+  };
+}
 
 /**
  * Builds the model: compiles the policies (see `policies.ts`; invalid, duplicate and other APIs'
  * policies are dropped — `policySet.problems` says which), groups the peers by shape, and computes
- * outcomes one source shape at a time on demand.
+ * outcomes one source shape at a time on demand, each as the lesser of two table lookups (the
+ * source's egress, the destination's ingress).
  */
 export function reachModel(
   policies: readonly NetworkPolicyJson[],
@@ -46,18 +91,33 @@ export function reachModel(
   const full = probes.map(normalizeProbe);
   const policySet = compilePolicies(policies);
   const shapes = shapesOf(policySet, namespaces, peers);
-  const n = shapes.facts.length;
+  const { facts } = shapes;
+  const n = facts.length;
   const k = full.length;
+  const ports = facts.map((f) => f.ports.map((p) => `${p.name}/${p.protocol}/${p.containerPort}`).join(','));
+  const asPeer = facts.map((f) => `${f.external ? 1 : 0}|${f.hostNetwork ? 1 : 0}|${f.ipKnown ? 1 : 0}|${[...f.entries].join(',')}|${[...f.ipBlocks].join(',')}`);
+  const egressSide = classify(facts.map((f) => `${f.external ? 1 : 0}|${f.hostNetwork ? 1 : 0}|${f.selectedEgress.join(',')}`));
+  const ingressSide = classify(facts.map((f, i) => `${f.external ? 1 : 0}|${f.hostNetwork ? 1 : 0}|${f.selectedIngress.join(',')}|${ports[i]}`));
+  const peerSide = classify(asPeer);
+  const destSide = classify(asPeer.map((key, i) => `${key}|${ports[i]}`));
+  const egress = directionTable(egressSide, destSide, k,
+    (a, b, p) => directionOutcome(policySet, 'egress', facts[a], facts[b], full[p].port, full[p].protocol));
+  const ingress = directionTable(ingressSide, peerSide, k,
+    (a, b, p) => directionOutcome(policySet, 'ingress', facts[a], facts[b], full[p].port, full[p].protocol));
+
   const rows = new Map<number, Uint8Array>();
   const maxRows = Math.max(1, Math.floor(CACHED_OUTCOMES / Math.max(1, n * k)));
   const row = (from: number): Uint8Array => {
     let r = rows.get(from);
     if (r) return r;
     r = new Uint8Array(n * k);
-    const src = shapes.facts[from];
     for (let to = 0; to < n; to++) {
-      const dst = shapes.facts[to];
-      for (let p = 0; p < k; p++) r[to * k + p] = connectionOutcome(policySet, src, dst, full[p].port, full[p].protocol);
+      for (let p = 0; p < k; p++) {
+        const e = egress(from, to, p);
+        if (e === NO) continue; // the array starts at NO
+        const i = ingress(to, from, p);
+        r[to * k + p] = e < i ? e : i;
+      }
     }
     if (rows.size >= maxRows) rows.delete(rows.keys().next().value as number);
     rows.set(from, r);
@@ -69,7 +129,7 @@ export function reachModel(
     policySet,
     shapes,
     outcomes: (from, to) => row(from).subarray(to * k, to * k + k),
-    verdict: (from, to, p) => connectionVerdict(policySet, shapes.facts[from], shapes.facts[to], full[p].port, full[p].protocol),
+    verdict: (from, to, p) => connectionVerdict(policySet, facts[from], facts[to], full[p].port, full[p].protocol),
   };
 }
 
@@ -79,7 +139,7 @@ export function pairCount(shapes: Shapes, from: number, to: number): number {
   return from === to ? a * (a - 1) : a * shapes.members[to].length;
 }
 
-/** One listed pair of shapes in {@link ShapeSummary}. */
+/** A pair of shapes where some probe may be allowed (see {@link listedShapePairs}). */
 export interface ShapePair {
   /** The source shape. */
   readonly from: number;
@@ -87,14 +147,16 @@ export interface ShapePair {
   readonly to: number;
   /** The ordered pairs of distinct peers it stands for. */
   readonly pairs: number;
-  /** One outcome per probe. */
-  readonly outcomes: readonly Outcome[];
+  /** One outcome per probe (the model's array: read it before the next step). */
+  readonly outcomes: Uint8Array;
 }
 
-/** The matrix by shape: the pairs of shapes where some probe may be allowed. */
+/** The matrix by shape, counted: which pairs of shapes are listed and which are not. */
 export interface ShapeSummary {
-  /** Pairs of shapes with at least one probe allowed (or allowed by some network plugins), source-major. */
-  readonly listed: readonly ShapePair[];
+  /** Pairs of shapes (standing for at least one pair of peers) with at least one probe allowed, or allowed by some network plugins. */
+  readonly listedShapePairs: number;
+  /** The pairs of peers those stand for. */
+  readonly listedPeerPairs: number;
   /** Pairs of shapes (standing for at least one pair of peers) where every probe is denied. */
   readonly deniedShapePairs: number;
   /** The pairs of peers those stand for. */
@@ -103,10 +165,27 @@ export interface ShapeSummary {
   readonly anyDepends: boolean;
 }
 
-/** Summarises the model by shape (every pair of shapes is computed once; only the listed ones are kept). */
+/**
+ * Every ordered pair of shapes that stands for at least one pair of distinct peers and where some
+ * probe may be allowed, source-major. Nothing is kept: memory stays bounded however many there are.
+ */
+export function* listedShapePairs(model: ReachModel): Generator<ShapePair> {
+  const n = model.shapes.facts.length;
+  for (let from = 0; from < n; from++) {
+    for (let to = 0; to < n; to++) {
+      const pairs = pairCount(model.shapes, from, to);
+      if (pairs === 0) continue;
+      const outcomes = model.outcomes(from, to);
+      if (outcomes.some((x) => x !== NO)) yield { from, to, pairs, outcomes };
+    }
+  }
+}
+
+/** Counts the pairs of shapes {@link listedShapePairs} lists and those it leaves out. */
 export function shapeSummary(model: ReachModel): ShapeSummary {
   const n = model.shapes.facts.length;
-  const listed: ShapePair[] = [];
+  let listedShapes = 0;
+  let listedPeerPairs = 0;
   let deniedShapePairs = 0;
   let deniedPeerPairs = 0;
   let anyDepends = false;
@@ -118,13 +197,14 @@ export function shapeSummary(model: ReachModel): ShapeSummary {
       if (o.every((x) => x === NO)) {
         deniedShapePairs++;
         deniedPeerPairs += pairs;
-        continue;
+      } else {
+        listedShapes++;
+        listedPeerPairs += pairs;
+        if (o.includes(MAYBE)) anyDepends = true;
       }
-      if (o.some((x) => x === MAYBE)) anyDepends = true;
-      listed.push({ from, to, pairs, outcomes: Array.from(o) as Outcome[] });
     }
   }
-  return { listed, deniedShapePairs, deniedPeerPairs, anyDepends };
+  return { listedShapePairs: listedShapes, listedPeerPairs, deniedShapePairs, deniedPeerPairs, anyDepends };
 }
 
 /** True when some pair of distinct peers has an outcome that depends on the network plugin. */

@@ -5,7 +5,7 @@
  */
 import * as fc from 'fast-check';
 import { announce, params, timeoutFor } from './support';
-import { environmentFromManifests, evaluate, ExternalPeer, NamespaceInfo, NetworkPolicyJson, PodPeer, reachabilityMatrix, reachModel, RAY_PROBES, shapeSummary } from '../../src/reach';
+import { environmentFromManifests, evaluate, ExternalPeer, NamespaceInfo, NetworkPolicyJson, PodPeer, listedShapePairs, reachabilityMatrix, reachModel, RAY_PROBES, shapeSummary } from '../../src/reach';
 
 const RUNS = { sound: 200, robust: 500 };
 announce('test/property/reach.shapes.test.ts', RUNS);
@@ -96,7 +96,8 @@ describe('shapes', () => {
       const env = environmentFromManifests(docs);
       const model = reachModel(env.policies, env.namespaces, env.peers, RAY_PROBES);
       const s = shapeSummary(model);
-      const pairs = s.listed.reduce((n, r) => n + r.pairs, 0) + s.deniedPeerPairs;
+      const pairs = s.listedPeerPairs + s.deniedPeerPairs;
+      expect([...listedShapePairs(model)]).toHaveLength(s.listedShapePairs);
       expect(pairs).toBe(env.peers.length * (env.peers.length - 1));
     }), params(RUNS.robust));
   }, timeoutFor(RUNS.robust, 20));
