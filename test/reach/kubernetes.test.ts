@@ -57,7 +57,7 @@ describe('item 1: other APIs\' policies are not Kubernetes NetworkPolicies', () 
       np('real', 'a', { podSelector: {} }),
     ], { kubeDns: false });
     expect(env.policies.map((p: any) => p.metadata.name)).toEqual(['real']);
-    const notes = (env as any).notes as { kind: string; object: string; message: string }[];
+    const notes = env.notes;
     expect(notes.map((n) => [n.kind, n.object])).toEqual([
       ['not-modelled', 'NetworkPolicy projectcalico.org/v3 a/deny-all'],
       ['not-modelled', 'CiliumNetworkPolicy cilium.io/v2 a/c'],
@@ -93,7 +93,7 @@ describe('item 2: duplicates — the API server keeps one object per namespace/n
     expect(env.policies).toEqual([second]);
     expect(env.peers.map((p: any) => [p.name, p.labels.app])).toEqual([['web', 'web']]);
     expect(env.namespaces).toEqual([{ name: 'a', labels: { 'team': 'a', 'kubernetes.io/metadata.name': 'a' } }]);
-    const notes = (env as any).notes as { kind: string; object: string }[];
+    const notes = env.notes;
     expect(notes.filter((n) => n.kind === 'duplicate').map((n) => n.object)).toEqual([
       'Namespace v1 a', 'Pod v1 a/web', 'NetworkPolicy networking.k8s.io/v1 a/p',
     ]);
@@ -111,7 +111,7 @@ describe('item 2: duplicates — the API server keeps one object per namespace/n
     });
     const env = environmentFromManifests([rc('old'), rc('new')], { kubeDns: false, tenantProbes: false });
     expect(env.peers.map((p: any) => p.name)).toEqual(['demo-head', 'demo-new-worker']);
-    expect(((env as any).notes as { object: string }[]).map((n) => n.object)).toEqual(['RayCluster ray.io/v1 a/demo']);
+    expect(env.notes.map((n) => n.object)).toEqual(['RayCluster ray.io/v1 a/demo']);
   });
 });
 
@@ -120,7 +120,7 @@ describe('item 2: duplicates — the API server keeps one object per namespace/n
 // ---------------------------------------------------------------------------------------------
 
 describe('item 3: hostNetwork pods', () => {
-  const agent: PodPeer = { name: 'agent', namespace: 'a', labels: { app: 'agent' }, hostNetwork: true } as PodPeer;
+  const agent: PodPeer = { name: 'agent', namespace: 'a', labels: { app: 'agent' }, hostNetwork: true };
   const denyAll = np('deny', 'a', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
 
   test('a default-deny that selects a hostNetwork pod does not isolate it: ingress and egress may pass, with the reason', () => {
@@ -151,6 +151,20 @@ describe('item 3: hostNetwork pods', () => {
     expect(evaluate([egressToWeb], namespaces, db, web, 80)).not.toHaveProperty('depends');
   });
 
+  test('a RayCluster group with hostNetwork: true gives a hostNetwork pod', () => {
+    const env = environmentFromManifests([{
+      apiVersion: 'ray.io/v1',
+      kind: 'RayCluster',
+      metadata: { name: 'demo', namespace: 'a' },
+      spec: {
+        headGroupSpec: { rayStartParams: {}, template: { spec: { containers: [{ name: 'ray-head', image: 'rayproject/ray:2.52.0' }] } } },
+        workerGroupSpecs: [{ groupName: 'net', replicas: 1, rayStartParams: {}, template: { spec: { hostNetwork: true, containers: [{ name: 'ray-worker', image: 'rayproject/ray:2.52.0' }] } } }],
+      },
+    }], { kubeDns: false, tenantProbes: false });
+    expect(env.peers.map((p: any) => [p.name, p.hostNetwork ?? false])).toEqual([['demo-head', false], ['demo-net-worker', true]]);
+    expect(env.notes).toEqual([expect.objectContaining({ kind: 'host-network', object: 'Pod a/demo-net-worker' })]);
+  });
+
   test('the environment marks hostNetwork pods, gives them no made-up pod address, and notes them', () => {
     const env = environmentFromManifests([
       pod('agent', 'a', { app: 'agent' }, { hostNetwork: true }),
@@ -161,7 +175,7 @@ describe('item 3: hostNetwork pods', () => {
     expect(peers.map((p) => [p.name, p.hostNetwork ?? false, p.ip])).toEqual([
       ['agent', true, undefined], ['known', true, '192.168.1.10'], ['web', false, '10.244.0.2'],
     ]);
-    expect(((env as any).notes as { kind: string; message: string }[]).filter((n) => n.kind === 'host-network')).toEqual([
+    expect(env.notes.filter((n) => n.kind === 'host-network')).toEqual([
       expect.objectContaining({ message: expect.stringContaining('never reported as isolated') }),
     ]);
   });
@@ -203,7 +217,7 @@ describe('item 5: a policy the API server refuses does not exist', () => {
     expect(allowed([policy], ext, db, 5432)).toBe(true);
     const env = environmentFromManifests([policy], { kubeDns: false });
     expect(env.policies).toEqual([]);
-    expect((env as any).notes).toEqual([expect.objectContaining({ kind: 'invalid', message: expect.stringContaining('the API server would refuse it') })]);
+    expect(env.notes).toEqual([expect.objectContaining({ kind: 'invalid', message: expect.stringContaining('the API server would refuse it') })]);
   });
 
   test('a null rule decodes to an empty rule (allow all), a null port to an empty port (every TCP port)', () => {
