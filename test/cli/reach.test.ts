@@ -287,5 +287,7 @@ describe('secure-ray reach', () => {
     expect(r.stdout).toBe(USAGE);
     expect(USAGE).toMatch(/^Usage: secure-ray check \[options\] PATH\.\.\.\n {7}secure-ray reach \[options\] PATH\.\.\.\n/);
     expect(USAGE).toContain('--external NAME=IP');
+    expect(USAGE).toContain('--by auto|pod|shape');
+    expect(USAGE).toContain('Up to\n100 peers it lists every pair of peers; above, it lists the shapes');
   });
 });
