@@ -10,7 +10,9 @@
  *   without the random suffix (`<cluster>-head`, `<cluster>-<group>-worker`).
  * - Plain Pods (`v1`) are taken as written (`status.podIP` when present, `spec.hostNetwork`).
  * - Every pod without an address gets a distinct fake one from 10.244.0.0/16, in order — except
- *   `hostNetwork` pods, whose address is their node's (unknown unless `status.podIP` says it).
+ *   `hostNetwork` pods, whose address is their node's (unknown unless `status.podIP` says it). A
+ *   policy whose `ipBlock` reaches into that range then gets a note: its verdicts between pods
+ *   rest on the made-up addresses.
  * - Namespaces come from Namespace objects (their labels) or are implied by any object's
  *   `metadata.namespace` (RayClusters, Pods and NetworkPolicies without one are in `default`);
  *   each has `kubernetes.io/metadata.name`.
@@ -28,6 +30,7 @@
 import { admitPolicies, describeObject, DUPLICATE_MESSAGE, objectKey, objectNamespace } from './policies';
 import { ExternalPeer, NamedPort, NamespaceInfo, NetworkPolicyJson, Peer, PodPeer } from './types';
 import { buildRayPods } from '../kuberay';
+import { cidrContains, parseCidr } from '../kubernetes/cidr';
 import { isObject, JsonObject, stringMap } from '../kubernetes/json';
 
 /** Options of {@link environmentFromManifests}. */
@@ -46,9 +49,9 @@ export interface ReachNote {
    * `not-modelled`: another API's policy (Calico, Cilium…), ignored; `invalid`: a NetworkPolicy
    * the API server would refuse, ignored; `duplicate`: a later object with the same kind and
    * namespace/name replaces this one; `host-network`: pods whose isolation Kubernetes leaves
-   * undefined.
+   * undefined; `assumption`: a policy whose ipBlock reaches into the made-up pod addresses.
    */
-  readonly kind: 'not-modelled' | 'invalid' | 'duplicate' | 'host-network';
+  readonly kind: 'not-modelled' | 'invalid' | 'duplicate' | 'host-network' | 'assumption';
   /** The object(s): `Kind apiVersion namespace/name`, or the hostNetwork pods. */
   readonly object: string;
   /** What the matrix does about it, in one sentence. */
@@ -94,6 +97,38 @@ export const KUBE_DNS_POD: PodPeer = {
 /** What a note on hostNetwork pods says. */
 export const HOST_NETWORK_MESSAGE = 'on the host network: Kubernetes leaves NetworkPolicy undefined for such pods (most network plugins treat '
   + 'their traffic as their node\'s); they are never reported as isolated, and a verdict that depends on the plugin shows ?';
+
+/** Where pods without `status.podIP` get their made-up addresses. */
+export const ASSUMED_POD_NETWORK = '10.244.0.0/16';
+
+function assumptionMessage(blocks: readonly string[]): string {
+  return `its ipBlock ${blocks.join(', ')} reaches into ${ASSUMED_POD_NETWORK}, where pods without status.podIP get made-up addresses: `
+    + 'its verdicts between pods assume the pod network is there (give status.podIP for real addresses)';
+}
+
+/** The CIDRs (and excepts) of a valid policy's ipBlocks. */
+function ipBlocksOf(policy: Obj): string[] {
+  const spec = isObject(policy.spec) ? policy.spec : {};
+  const out: string[] = [];
+  for (const [dir, key] of [['ingress', 'from'], ['egress', 'to']] as const) {
+    for (const rule of Array.isArray(spec[dir]) ? spec[dir] : []) {
+      const peers = isObject(rule) && Array.isArray(rule[key]) ? rule[key] : [];
+      for (const peer of peers) {
+        if (!isObject(peer) || !isObject(peer.ipBlock)) continue;
+        if (typeof peer.ipBlock.cidr === 'string') out.push(peer.ipBlock.cidr);
+        for (const e of Array.isArray(peer.ipBlock.except) ? peer.ipBlock.except : []) if (typeof e === 'string') out.push(e);
+      }
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** True when two CIDRs (of the same family) share an address. */
+function overlaps(a: string, b: string): boolean {
+  const x = parseCidr(a);
+  const y = parseCidr(b);
+  return x !== undefined && y !== undefined && (cidrContains(x, y.bytes) || cidrContains(y, x.bytes));
+}
 
 type Obj = JsonObject;
 type PendingPod = Omit<PodPeer, 'ip'> & { ip?: string };
@@ -215,6 +250,16 @@ export function environmentFromManifests(docs: readonly unknown[], options: Envi
   };
   const peers: Peer[] = pods.map((p) => (p.ip !== undefined || p.hostNetwork === true ? p : { ...p, ip: fakeIp() }));
   peers.push(...(options.externals ?? []));
+
+  if (next > 1) {
+    // Some pods got a made-up address: an ipBlock reaching into that range decides pod traffic on it.
+    admitted.policies.forEach((policy) => {
+      const blocks = ipBlocksOf(policy).filter((c) => overlaps(c, ASSUMED_POD_NETWORK));
+      if (blocks.length > 0) {
+        notes.push({ kind: 'assumption', object: describeObject(policy), message: assumptionMessage(blocks), at: docs.indexOf(policy) });
+      }
+    });
+  }
 
   const onHost = pods.filter((p) => p.hostNetwork === true).map((p) => `${p.namespace}/${p.name}`);
   if (onHost.length > 0) {

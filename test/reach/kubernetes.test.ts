@@ -238,6 +238,25 @@ describe('item 5: a policy the API server refuses does not exist', () => {
   });
 });
 
+describe('item 5: made-up pod addresses', () => {
+  const internetOnly = np('internet', 'a', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }] }] });
+  const toGoogle = np('google', 'a', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '8.8.0.0/16' } }] }] });
+
+  test('a policy whose ipBlock reaches into the made-up pod network gets a note: its pod-to-pod verdicts rest on them', () => {
+    const env = environmentFromManifests([pod('web', 'a', { app: 'web' }), internetOnly, toGoogle], { kubeDns: false });
+    expect(env.notes).toEqual([{
+      kind: 'assumption',
+      object: 'NetworkPolicy networking.k8s.io/v1 a/internet',
+      message: expect.stringContaining('its ipBlock 0.0.0.0/0, 10.0.0.0/8 reaches into 10.244.0.0/16'),
+    }]);
+  });
+
+  test('no note when every pod has its real address', () => {
+    const env = environmentFromManifests([pod('web', 'a', { app: 'web' }, {}, { podIP: '10.1.2.3' }), internetOnly], { kubeDns: false });
+    expect(env.notes).toEqual([]);
+  });
+});
+
 describe('item 5: corners that agree already (regression)', () => {
   test('namespaceSelector {} is every namespace; absent is the policy\'s own', () => {
     expect(allowed([dbIngress([{ namespaceSelector: {} }])], other, db, 5432)).toBe(true);
