@@ -148,11 +148,3 @@ export function connectionVerdict(set: PolicySet, from: ShapeFacts, to: ShapeFac
   const depends = allowed ? [egress.depends, ingress.depends].filter((d): d is string => d !== undefined) : [];
   return { allowed, egress, ingress, ...(depends.length > 0 ? { depends } : {}) };
 }
-
-/** The outcome of a connection: the lesser of its two directions. */
-export function connectionOutcome(set: PolicySet, from: ShapeFacts, to: ShapeFacts, port: number, protocol: string): Outcome {
-  const e = directionOutcome(set, 'egress', from, to, port, protocol);
-  if (e === NO) return NO;
-  const i = directionOutcome(set, 'ingress', to, from, port, protocol);
-  return e < i ? e : i;
-}

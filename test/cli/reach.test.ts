@@ -258,6 +258,17 @@ describe('secure-ray reach', () => {
     expect(small.stdout.split('\n')[0]).toBe('4 peers in 2 shapes, 10 probes, 1 NetworkPolicies (✓ allowed, - denied; only the policies in the input apply)');
   });
 
+  test('markdown by shape: a table of shapes, then a row per listed pair of shapes', async () => {
+    const r = await cli(['reach', '--output', 'markdown', '--external', 'internet=8.8.8.8', '--ports', 'gcs=6379', '-'], manyPods(150));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^152 peers in 5 shapes, 1 probes, 3 NetworkPolicies \(only the policies in the input apply\); grouped by shape \(more than 100 peers/);
+    expect(r.stdout).toContain('| shape | peers | namespaces | example | labels |\n|---|--:|---|---|---|\n| S1 | 50 | ns-0 | ns-0/pod-0 | app=c0 |\n');
+    expect(r.stdout).toContain('| S5 | 1 | (external) | internet |  |\n');
+    expect(r.stdout).toContain('| from | to | pairs | gcs 6379/TCP |\n|---|---|--:|:-:|\n| S1 | S1 | 2450 | ✓ |\n');
+    expect(r.stdout).toContain('| S5 | S4 | 1 | ✓ |\n'); // the internet reaches kube-dns, which nothing isolates
+    expect(r.stdout).toMatch(/\n\d+ pairs of shapes \(\d+ pairs of peers\) with every probe denied are not listed\.\n$/);
+  });
+
   test('a JSON List (kubectl get -o json) and the same objects as a YAML stream give the same report', async () => {
     const list = manyPods(30);
     const yamlStream = (JSON.parse(list).items as object[]).map((d) => stringify(d)).join('---\n');
@@ -269,6 +280,9 @@ describe('secure-ray reach', () => {
     const bad = await cli(['reach', '-'], '{"kind": "List", "items": [1]}');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('item 0 of List document 0 is a number, not a Kubernetes object');
+    const broken = await cli(['reach', '-'], '{"kind": "Pod", ');
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^secure-ray: -:1: invalid YAML: /);
   });
 
   test('scale: 5,000 pods in 100 clusters take seconds, not pairs of pods', async () => {

@@ -1,6 +1,6 @@
 import { cidrContains, ipInBlock, parseCidr, parseIp } from '../../src/kubernetes/cidr';
 import {
-  evaluate, ExternalPeer, matchesSelector, NamespaceInfo, NetworkPolicyJson, PodPeer, policyTypes, reachabilityMatrix,
+  evaluate, ExternalPeer, matchesSelector, NamespaceInfo, NetworkPolicyJson, PodPeer, policyTypes, reachabilityMatrix, selectsPod,
 } from '../../src/reach';
 
 // ---------------------------------------------------------------------------------------------
@@ -234,6 +234,14 @@ describe('NetworkPolicy semantics', () => {
     expect(evaluate([cm], namespaces, web, db, 1).allowed).toBe(true);
     const d = pod('d', 'default', {});
     expect(evaluate([{ kind: 'NetworkPolicy', metadata: { name: 'deny' }, spec: { podSelector: {} } }], namespaces, web, d, 1).allowed).toBe(false);
+  });
+
+  test('selectsPod: same namespace and podSelector (absent or null = every pod)', () => {
+    expect(selectsPod(np('p', 'a', { podSelector: { matchLabels: { app: 'db' } } }), db)).toBe(true);
+    expect(selectsPod(np('p', 'a', { podSelector: { matchLabels: { app: 'db' } } }), web)).toBe(false);
+    expect(selectsPod(np('p', 'b', {}), db)).toBe(false);
+    expect(selectsPod(np('p', 'a', { podSelector: null }), web)).toBe(true);
+    expect(selectsPod({ spec: {} }, pod('d', 'default', {}))).toBe(true);
   });
 
   test('does not mutate its input', () => {
