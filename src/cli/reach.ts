@@ -40,7 +40,8 @@ import { formatInputError } from './format';
 import { CliIo } from './main';
 import { InputError, parseManifests, readInputs } from './read';
 import { Environment, environmentFromManifests } from '../reach/environment';
-import { anyDependsBetweenPeers, listedShapePairs, pairCount, MAYBE, NO, Outcome, peerPairs, ReachModel, reachModel, shapeSummary, ShapeSummary, YES } from '../reach/matrix';
+import { MAYBE, NO, Outcome, YES } from '../reach/judge';
+import { anyDependsBetweenPeers, listedShapePairs, pairCount, peerPairs, ReachModel, reachModel, shapeSummary, ShapeSummary } from '../reach/matrix';
 import { RAY_PROBES } from '../reach/probes';
 import { isPod, Peer, peerId, Verdict } from '../reach/types';
 

@@ -10,8 +10,6 @@ import { compilePolicies, PolicySet } from './policies';
 import { Shapes, shapesOf } from './shapes';
 import { NamespaceInfo, NetworkPolicyJson, normalizeProbe, Peer, peerId, Probe, Verdict } from './types';
 
-export { MAYBE, NO, YES } from './judge';
-export type { Outcome } from './judge';
 
 /** The reachability of every pair of peers, by shape. */
 export interface ReachModel {

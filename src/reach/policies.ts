@@ -266,24 +266,33 @@ export function policyTypes(p: Record<string, unknown>): {
 /** One NetworkPolicyPeer, compiled. Equal peers (same kind, selectors, namespace or block) share one entry. */
 export type PeerEntry =
   | {
+    /** An `ipBlock` peer. */
     readonly kind: 'ipBlock';
+    /** Its `cidr`. */
     readonly cidr: Cidr;
+    /** Its `except` blocks. */
     readonly except: readonly Cidr[];
   }
   | {
+    /** A `podSelector` and/or `namespaceSelector` peer. */
     readonly kind: 'pods';
     /** Without a namespace selector: the policy's namespace (the only one the peer matches). */
     readonly namespace?: string;
+    /** Its `namespaceSelector`, when set. */
     readonly namespaceSelector?: CompiledSelector;
+    /** Its `podSelector`, when set (absent: every pod of the namespaces). */
     readonly podSelector?: CompiledSelector;
   };
 
 /** One port of a rule, compiled (`protocol` defaulted). */
 export interface PortRule {
+  /** The protocol (`TCP` when the rule leaves it out). */
   readonly protocol: Protocol;
-  /** A number, a named port, or every port when neither is set. */
+  /** The port number; with neither `port` nor `name`, every port of the protocol. */
   readonly port?: number;
+  /** The last port of the range starting at `port`. */
   readonly endPort?: number;
+  /** A named port, resolved on the destination pod's container ports. */
   readonly name?: string;
 }
 
@@ -299,7 +308,9 @@ export interface CompiledRule {
 export interface CompiledPolicy {
   /** `namespace/name`. */
   readonly id: string;
+  /** Its namespace (the only one whose pods it selects). */
   readonly namespace: string;
+  /** `spec.podSelector` (absent: every pod of the namespace). */
   readonly podSelector: CompiledSelector;
   /** The ingress rules when the policy governs ingress, else `undefined`. */
   readonly ingress?: readonly CompiledRule[];
@@ -309,12 +320,15 @@ export interface CompiledPolicy {
 
 /** Every policy, compiled, with the peer entries their rules share. */
 export interface PolicySet {
+  /** The policies kept, in input order. */
   readonly policies: readonly CompiledPolicy[];
+  /** The rule peers of every policy, each distinct one once (rules refer to them by index). */
   readonly entries: readonly PeerEntry[];
   /** Every label key a pod selector reads (what makes two pods' labels differ for the policies). */
   readonly podLabelKeys: ReadonlySet<string>;
   /** Every port name a rule names. */
   readonly portNames: ReadonlySet<string>;
+  /** What was not kept as given (see {@link admitPolicies}). */
   readonly problems: readonly PolicyProblem[];
 }
 
