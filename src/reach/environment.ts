@@ -182,7 +182,7 @@ export function environmentFromManifests(docs: readonly unknown[], options: Envi
     const md = isObject(doc.metadata) ? doc.metadata : {};
     if (doc.kind === 'Namespace' && typeof md.name === 'string') {
       const before = nsLabels.get(md.name);
-      if (before?.labels !== undefined) duplicate(`Namespace ${String(doc.apiVersion)} ${md.name}`, at);
+      if (before?.labels !== undefined) duplicate(`Namespace ${typeof doc.apiVersion === 'string' ? doc.apiVersion : '(no apiVersion)'} ${md.name}`, at);
       nsLabels.set(md.name, { at: before?.at ?? at, labels: stringMap(md.labels) });
       return;
     }
