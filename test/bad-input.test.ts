@@ -269,7 +269,6 @@ function expectOneLineErrors(r: Run, n: number): string[] {
 
 describe('secure-ray check: bad input', () => {
   let tmp: string;
-  let bigFileRss: { before: number; peak: number } | undefined;
   beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-ray-bad-')); });
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const file = (name: string, content: string | Buffer) => {
@@ -343,18 +342,14 @@ describe('secure-ray check: bad input', () => {
     peak = Math.max(peak, process.memoryUsage().rss);
     // eslint-disable-next-line no-console
     console.log(`50 MB file: ${Date.now() - started} ms, RSS before ${(before / 2 ** 20).toFixed(0)} MiB, peak ${(peak / 2 ** 20).toFixed(0)} MiB`);
-    bigFileRss = { before, peak };
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/\d+ documents, 0 failed\n$/);
+    // Was ~1.7 GB of extra RSS (found by this suite); the CLI now judges each document as it is
+    // parsed and keeps only verdicts. The growth is measured, not the worker's absolute RSS (which
+    // depends on the tests that ran before in the same worker).
+    expect(peak - before).toBeLessThan(2 ** 30);
   }, 120_000);
-
-  // Was ~1.7 GB of extra RSS (found by this suite); the CLI now judges each document as it is
-  // parsed and keeps only verdicts.
-  test('a 50 MB file: peak RSS below 1.5 GB', () => {
-    expect(bigFileRss).toBeDefined();
-    expect(bigFileRss!.peak).toBeLessThan(1.5 * 2 ** 30);
-  });
 
   test('a 50 MB invalid YAML file: one line naming file and line', async () => {
     const big = path.join(tmp, 'big-bad.yaml');
