@@ -153,7 +153,11 @@ function describeShape(model: ReachModel, s: number): ShapeView {
   const escaped: Record<string, string> = {};
   for (const [k, v] of Object.entries(labels)) escaped[escapeText(k)] = escapeText(v);
   return {
-    namespaces: namespaces.map(escapeText), example: escapeText(peerId(first)), labels: escaped, external: !isPod(first), hostNetwork: isPod(first) && first.hostNetwork === true,
+    namespaces: namespaces.map(escapeText),
+    example: escapeText(peerId(first)),
+    labels: escaped,
+    external: !isPod(first),
+    hostNetwork: isPod(first) && first.hostNetwork === true,
   };
 }
 
