@@ -9,10 +9,11 @@ import { buildRayPods, RayPod } from '../kuberay';
 import { checkNetworkPolicyInputs } from './network-rule';
 import { PssLevel } from './pod-security';
 import { checkPodSecurityOfPod, checkPodSecurityOfRayCluster } from './pod-security-rule';
+import { checkPodTenancy, tenantOfNamespace } from './pod-tenancy-rule';
 import { TenantDefinition } from './tenant-definition';
 import { checkTenantIsolation } from './tenant-isolation';
 import { RuleId, Violation } from './types';
-import { JsonObject } from '../kubernetes/json';
+import { asObject, asString, JsonObject } from '../kubernetes/json';
 
 /** The kinds of document the engine judges. */
 export type DocumentKind = 'RayCluster' | 'Pod';
@@ -57,6 +58,11 @@ export interface RuleDefinition {
   readonly summary: string;
   /** The kinds it judges; any other document skips it. */
   readonly kinds: readonly DocumentKind[];
+  /**
+   * Whether it judges this document of one of its kinds at all (else `skip`).
+   * @default - every document of its kinds
+   */
+  readonly applies?: (ctx: RuleContext) => boolean;
   /** The violations of one document. */
   readonly check: (ctx: RuleContext) => Violation[];
 }
@@ -65,9 +71,13 @@ export interface RuleDefinition {
 export const RULES: readonly RuleDefinition[] = [
   {
     id: 'enforce-tenant-isolation',
-    summary: 'tenant label, namespace, pinning to the tenant\'s nodes and taint, every container within the tenant\'s bounds',
-    kinds: ['RayCluster'],
-    check: (ctx) => checkTenantIsolation(ctx.doc, { tenants: ctx.options.tenants, pods: ctx.rayPods() }),
+    summary: 'tenant label, namespace, pinning to the tenant\'s nodes and taint, every container within the tenant\'s bounds '
+      + '(RayClusters; Pods in a tenant\'s namespace when tenant definitions are given)',
+    kinds: ['RayCluster', 'Pod'],
+    applies: (ctx) => ctx.kind === 'RayCluster' || podTenant(ctx) !== undefined,
+    check: (ctx) => ctx.kind === 'Pod'
+      ? checkPodTenancy(ctx.doc, podTenant(ctx)!)
+      : checkTenantIsolation(ctx.doc, { tenants: ctx.options.tenants, pods: ctx.rayPods() }),
   },
   {
     id: 'generate-network-policies',
@@ -84,6 +94,11 @@ export const RULES: readonly RuleDefinition[] = [
       : checkPodSecurityOfRayCluster(ctx.doc, pssOptions(ctx.options), ctx.rayPods()),
   },
 ];
+
+/** The tenant whose namespace a Pod is in (only with tenant definitions). */
+function podTenant(ctx: RuleContext): TenantDefinition | undefined {
+  return tenantOfNamespace(asString(asObject(ctx.doc.metadata)?.namespace), ctx.options.tenants);
+}
 
 function pssOptions(o: RuleOptions) {
   return { level: o.pssLevel, version: o.pssVersion, initContainerInjection: o.initContainerInjection };
