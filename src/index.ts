@@ -30,7 +30,12 @@ export type { RayClusterNetworkPolicy } from './network/cluster-network-policy';
 
 // Guardrails: the tenant's namespace and the admission policy.
 export { TenantNamespace, TenantNamespaceProps, TenantQuota, TenantNamespaceSyncWaves, DEFAULT_POD_SECURITY_VERSION } from './namespace';
-export { TenantAdmissionPolicy, TenantAdmissionPolicyProps, KyvernoFailureAction, tenantAdmissionPolicyManifest } from './admission/kyverno-policy';
+export {
+  TenantAdmission, TenantAdmissionProps, AdmissionEngine, AdmissionAction, ServiceAccountRef, PlatformIdentities, tenantAdmissionManifests,
+} from './admission/tenant-admission';
+export {
+  TenantAdmissionPolicy, TenantAdmissionPolicyProps, KyvernoClusterPolicyOptions, KyvernoFailureAction, tenantAdmissionPolicyManifest,
+} from './admission/kyverno-policy';
 export { kyvernoTestFile, KyvernoTestFileOptions, KyvernoTestCase, KyvernoResult } from './admission/kyverno-test';
 
 // The policy engine (shared by the constructs, the `secure-ray` CLI and the validation plugin).

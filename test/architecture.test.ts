@@ -79,18 +79,21 @@ describe('the public API', () => {
   test('src/index.ts exports exactly the user-facing names', () => {
     // Values only (types vanish at run time); the type exports are held by docs/API.md's drift test.
     expect(Object.keys(api).sort()).toEqual([
+      'AdmissionAction', 'AdmissionEngine',
       'AutoscalerVersion', 'ClusterConnections', 'DEFAULT_POD_SECURITY_VERSION', 'DEFAULT_RAY_VERSION', 'EmptyDirMedium',
       'KyvernoFailureAction', 'NetworkMode', 'NetworkPeer', 'PortProtocol', 'PortTarget', 'PropsError', 'Protocol',
       'RAY_GID', 'RAY_UID', 'RULE_IDS', 'RayAuthentication', 'RayPort', 'RayVolume', 'SYNC_WAVE_ANNOTATION', 'SecureRayValidation',
-      'SecureRayValidationPropsError', 'SecureTenantRayCluster', 'SyncWaves', 'TaintEffect', 'TenantAdmissionPolicy', 'TenantNamespace', 'TenantProfile',
+      'SecureRayValidationPropsError', 'SecureTenantRayCluster', 'SyncWaves', 'TaintEffect', 'TenantAdmission', 'TenantAdmissionPolicy',
+      'TenantNamespace', 'TenantProfile',
       'UpscalingMode', 'checkDocument', 'checkManifests', 'documentFailed', 'formatViolation', 'kyvernoTestFile',
-      'tenantAdmissionPolicyManifest',
+      'tenantAdmissionManifests', 'tenantAdmissionPolicyManifest',
     ]);
   });
 
   test('internal helpers stay internal', () => {
     for (const name of ['describe', 'requireString', 'requireQuantity', 'validateNetworkOptions', 'planPinnedPorts', 'pinnedStartParams',
-      'pinnedPolicyPorts', 'isCidr', 'CONTAINER_LISTS', 'GROUP_LISTS', 'MAX_DECIMAL_EXPONENT', 'Quantity', 'buildRayPods', 'reach']) {
+      'pinnedPolicyPorts', 'isCidr', 'CONTAINER_LISTS', 'GROUP_LISTS', 'MAX_DECIMAL_EXPONENT', 'Quantity', 'buildRayPods', 'reach',
+      'admissionRuleSets', 'validatingAdmissionPolicy', 'kyvernoValidatingPolicy', 'checkPodTenancy', 'WORKLOAD_CONTROLLERS']) {
       expect({ name, exported: name in api }).toEqual({ name, exported: false });
     }
   });

@@ -89,8 +89,10 @@ function tenantMap(tenants: CheckOptions['tenants']): ReadonlyMap<string, Tenant
 
 /**
  * Judges one manifest with every rule of the registry (`rules.ts`) that applies to its kind:
- * RayClusters get all three rules; Pods get `pod-security` (the tenant rules `skip`); other kinds
- * skip every rule. Never throws on malformed documents.
+ * RayClusters get all three rules; Pods get `pod-security`, and `enforce-tenant-isolation` when
+ * `tenants` are given and the Pod's namespace is a tenant's (else it is `skip`ped, as
+ * `generate-network-policies` is); other kinds skip every rule. Never throws on malformed
+ * documents.
  */
 export function checkDocument(doc: unknown, options: CheckOptions = {}, where: { source?: string; index?: number } = {}): DocumentResult {
   return checkWith(doc, options, tenantMap(options.tenants), where);
@@ -105,7 +107,9 @@ function checkWith(doc: unknown, options: CheckOptions, tenants: ReadonlyMap<str
     pssLevel: options.pssLevel, pssVersion: options.pssVersion, initContainerInjection: options.initContainerInjection, tenants,
   });
   const rules = {} as Record<RuleId, RuleResult>;
-  for (const rule of RULES) rules[rule.id] = ctx && rule.kinds.includes(ctx.kind) ? result(rule.check(ctx)) : SKIP;
+  for (const rule of RULES) {
+    rules[rule.id] = ctx && rule.kinds.includes(ctx.kind) && (rule.applies?.(ctx) ?? true) ? result(rule.check(ctx)) : SKIP;
+  }
   const warnings: Warning[] = [];
   if (ctx && ctx.kind !== 'Pod') {
     const w = ctx.workload();

@@ -8,11 +8,12 @@
 import { checkNetworkPolicyInputs } from './network-rule';
 import { PssLevel } from './pod-security';
 import { checkPodSecurityOfPod, checkPodSecurityOfRayPods, checkPodSecurityOfTenantPod } from './pod-security-rule';
+import { checkPodTenancy, tenantOfNamespace } from './pod-tenancy-rule';
 import { TenantDefinition } from './tenant-definition';
-import { checkPodTenancy, checkServiceExposure, checkTenantIsolation, checkTenantMetadata, refuseExposure } from './tenant-isolation';
+import { checkServiceExposure, checkTenantIsolation, checkTenantMetadata, checkTenantPod, refuseExposure } from './tenant-isolation';
 import { RuleId, Violation } from './types';
 import { Workload, workloadOf } from './workload';
-import { JsonObject } from '../kubernetes/json';
+import { asObject, asString, JsonObject } from '../kubernetes/json';
 
 /** The kinds of document the engine judges. */
 export type DocumentKind = 'RayCluster' | 'RayJob' | 'RayService' | 'RayCronJob' | 'Pod';
@@ -61,6 +62,11 @@ export interface RuleDefinition {
   readonly summary: string;
   /** The kinds it judges; any other document skips it. */
   readonly kinds: readonly DocumentKind[];
+  /**
+   * Whether it judges this document of one of its kinds at all (else `skip`).
+   * @default - every document of its kinds
+   */
+  readonly applies?: (ctx: RuleContext) => boolean;
   /** The violations of one document. */
   readonly check: (ctx: RuleContext) => Violation[];
 }
@@ -69,9 +75,11 @@ export interface RuleDefinition {
 export const RULES: readonly RuleDefinition[] = [
   {
     id: 'enforce-tenant-isolation',
-    summary: 'tenant label, namespace, pinning to the tenant\'s nodes and taint, every container within the tenant\'s bounds, no exposure',
-    kinds: RAY_KINDS,
-    check: (ctx) => tenantIsolation(ctx),
+    summary: 'tenant label, namespace, pinning to the tenant\'s nodes and taint, every container within the tenant\'s bounds, no exposure '
+      + '(the Ray kinds; Pods in a tenant\'s namespace when tenant definitions are given)',
+    kinds: [...RAY_KINDS, 'Pod'],
+    applies: (ctx) => ctx.kind !== 'Pod' || podTenant(ctx) !== undefined,
+    check: (ctx) => (ctx.kind === 'Pod' ? checkPodTenancy(ctx.doc, podTenant(ctx)!) : tenantIsolation(ctx)),
   },
   {
     id: 'generate-network-policies',
@@ -104,12 +112,17 @@ function tenantIsolation(ctx: RuleContext): Violation[] {
   const meta: Violation[] = [];
   const tenant = checkTenantMetadata(ctx.doc, tenants, meta);
   if (w.clusters.length === 0) out.push(...meta);
-  for (const p of w.pods) checkPodTenancy(p, tenant, out);
+  for (const p of w.pods) checkTenantPod(p, tenant, out);
   if (tenant.def?.allowExposure !== true) {
     for (const s of w.services) checkServiceExposure(s.spec, s.path, s.what, tenant.tenant, out);
     for (const e of w.exposing) refuseExposure(e.path, e.value, e.what, tenant.tenant, out);
   }
   return out;
+}
+
+/** The tenant whose namespace a Pod is in (only with tenant definitions). */
+function podTenant(ctx: RuleContext): TenantDefinition | undefined {
+  return tenantOfNamespace(asString(asObject(ctx.doc.metadata)?.namespace), ctx.options.tenants);
 }
 
 function pssOptions(o: RuleOptions) {

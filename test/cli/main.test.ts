@@ -120,7 +120,7 @@ describe('--output json', () => {
     expect(r.out.errors).toEqual([]);
   });
 
-  test('a Pod gets pod-security only; violations carry check and path', async () => {
+  test('a Pod gets pod-security only (without --tenants); violations carry check and path', async () => {
     const r = await track(json([`${F}/pod.yaml`]));
     const [pod] = r.out.documents;
     expect(pod.rules['enforce-tenant-isolation'].status).toBe('skip');
@@ -205,6 +205,17 @@ describe('options', () => {
       path: 'spec.workerGroupSpecs[0].template.spec.containers[0].resources.limits.cpu',
       bound: '<= 2 (maxCpu)',
     });
+  });
+
+  test('--tenants judges a Pod in a tenant\'s namespace with enforce-tenant-isolation, as the admission policies do', async () => {
+    const r = await track(json(['--pss-level=baseline', `--tenants=${F}/tenants.yaml`, `${F}/pod.yaml`]));
+    expect(r.code).toBe(1);
+    const rule = r.out.documents[0].rules['enforce-tenant-isolation'];
+    expect(rule.status).toBe('fail');
+    expect(rule.violations.map((v: { path: string }) => v.path)).toEqual([
+      'spec.nodeSelector', 'spec.tolerations', 'spec.containers[0].resources.limits.cpu', 'spec.containers[0].resources.requests.cpu',
+      'spec.containers[0].resources.limits.memory', 'spec.containers[0].resources.requests.memory',
+    ]);
   });
 
   test('a bad tenants file is exit 2, one line, nothing on stdout', async () => {

@@ -218,7 +218,7 @@ export interface TenantPod {
  * submitter): the tenant label, pinned to the tenant's nodes, the tenant's toleration only, every
  * container's CPU and memory within the bounds, extended resources and `NVIDIA_VISIBLE_DEVICES`.
  */
-export function checkPodTenancy(p: TenantPod, ctx: TenantContext, out: Violation[]): void {
+export function checkTenantPod(p: TenantPod, ctx: TenantContext, out: Violation[]): void {
   const spec = asObject(p.pod.spec) ?? {};
   const label = asObject(asObject(p.pod.metadata)?.labels)?.[TENANT_LABEL];
   if (ctx.tenant && label !== ctx.tenant) {
@@ -241,15 +241,7 @@ export function checkPodTenancy(p: TenantPod, ctx: TenantContext, out: Violation
       checkResources(asObject(container.resources), `${path}.resources`, who, ctx.bounds, true, out);
     });
   }
-  checkExtendedResources([{
-    nodeType: 'worker',
-    group: p.what,
-    groupPath: p.source.specPath,
-    pod: p.pod,
-    source: p.source,
-    injected: [...p.injected],
-    replicas: { min: 1, max: 1, desired: 1, numOfHosts: 1 },
-  }], ctx.bounds, out);
+  checkExtendedResources([{ pod: p.pod, source: p.source, injected: [...p.injected] }], ctx.bounds, out);
 }
 
 /**
