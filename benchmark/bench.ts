@@ -13,8 +13,10 @@
  *   interleaved (alternating which goes first). Peak RSS is `process.memoryUsage().rss` sampled
  *   right after each construct synth of that N (app still alive), max over repetitions.
  * - check: a multi-document YAML text (RayClusters and NetworkPolicies from the synth output with
- *   varied names, plus plain Pods). Times `parseAllDocuments(text).map(d => d.toJS())` followed by
- *   `checkManifests(docs)` against the parse alone, interleaved, on the same text.
+ *   varied names, plus plain Pods). Times what `secure-ray check` does — `parseManifests(text)`
+ *   (the kubectl-faithful reader) followed by `checkManifests(docs)` — against the `yaml`
+ *   package's parse alone (`parseAllDocuments(text).map(d => d.toJS())`), interleaved, on the
+ *   same text.
  * - cliColdStart: spawns the CLI (`check test/fixtures/cli/pod.yaml`) through ts-node a few times
  *   (includes ts-node's start-up), and the compiled `lib/src/cli/main.js` if it exists.
  * - quantityRejectionMs: `Quantity.parse` refusing quantities whose decimal exponent is out of
@@ -23,6 +25,15 @@
  * - crdSchemaMsPerCluster: the test harness's KubeRay CRD validator (`test/support/crd-schema.ts`)
  *   over the RayClusters of the 47 upstream samples in `../shared` (null when it is absent):
  *   median ms per document (target < 50 ms).
+ * - reach: `secure-ray reach` on 300, 3,000 and 10,000 running pods (quick: 300, 3,000) in 10
+ *   namespaces, 50 pods per RayCluster, with the construct's RayClusters and NetworkPolicies
+ *   (`reach-fixture.ts`), as one `kubectl get -o json` List file. Each run is its own process
+ *   (`reach-run.ts`, through ts-node) so its peak RSS is its own; `ms` covers reading the file,
+ *   the model and the whole report (text, then JSON), median of the repetitions; `maxRssMb` is the
+ *   process's peak, `baselineRssMb` what node, ts-node and the modules took before the run. The
+ *   largest size is also read as a multi-document YAML stream (`kubectl get -o yaml` split into
+ *   documents), which costs the YAML parser's time. Target: 10,000 pods under 10 s and 500 MB
+ *   peak. `npm run bench -- --reach-only` runs only this part (and writes no results).
  *
  * Results go to stdout (a table with the targets beside the numbers) and `benchmark/results.json`.
  */
@@ -36,6 +47,8 @@ import * as vm from 'vm';
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import { parseAllDocuments, stringify } from 'yaml';
 import { AutoscalerVersion, SecureTenantRayCluster, TenantProfile } from '../src';
+import { reachManifests } from './reach-fixture';
+import { parseManifests } from '../src/cli/read';
 import { Quantity } from '../src/kubernetes/quantity';
 import { checkManifests } from '../src/policy/engine';
 import { WorkerGroupOptions } from '../src/ray-group';
@@ -52,6 +65,9 @@ const CHECK_CLUSTER_COPIES = QUICK ? 2 : 10; // copies of the 100-cluster output
 const CHECK_PODS = QUICK ? 200 : 1000;
 const CHECK_REPS = QUICK ? 3 : 5;
 const CLI_REPS = QUICK ? 3 : 5;
+const REACH_SIZES = QUICK ? [300, 3000] : [300, 3000, 10000];
+const REACH_REPS = QUICK ? 1 : 3;
+const REACH_TARGET = { pods: 10000, ms: 10000, rssMb: 500 };
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -253,7 +269,7 @@ function benchCheck(): CheckRow[] {
   let documents = 0;
   let failed = 0;
   const full = () => {
-    const docs = parse();
+    const docs = parseManifests(text, 'bench.yaml').docs;
     documents = docs.length;
     failed = checkManifests(docs, { tenants }).summary.failed;
   };
@@ -315,11 +331,76 @@ function benchCrdSchema(): number | null {
   return round(median(ms) / clusters.length, 3);
 }
 
+interface ReachRow {
+  pods: number;
+  peers: number;
+  shapes: number;
+  input: 'json-list' | 'yaml-stream';
+  format: string;
+  ms: number;
+  maxRssMb: number;
+  baselineRssMb: number;
+  outputChars: number;
+  inputBytes: number;
+}
+
+function benchReach(): ReachRow[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reach-bench-'));
+  const rows: ReachRow[] = [];
+  try {
+    for (const pods of REACH_SIZES) {
+      const items = reachManifests(pods);
+      const inputs: { input: ReachRow['input']; file: string; formats: string[] }[] = [
+        { input: 'json-list', file: path.join(dir, `pods-${pods}.json`), formats: ['text', 'json'] },
+      ];
+      fs.writeFileSync(inputs[0].file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items }));
+      if (pods === REACH_SIZES[REACH_SIZES.length - 1]) {
+        inputs.push({ input: 'yaml-stream', file: path.join(dir, `pods-${pods}.yaml`), formats: ['text'] });
+        fs.writeFileSync(inputs[1].file, items.map((d) => stringify(d)).join('---\n'));
+      }
+      for (const { input, file, formats } of inputs) {
+        const inputBytes = fs.statSync(file).size;
+        for (const format of formats) {
+          const runs: Json[] = [];
+          for (let r = 0; r < REACH_REPS; r++) {
+            const res = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'benchmark/reach-run.ts', file, format],
+              { cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json' }, encoding: 'utf8', maxBuffer: 1024 * 1024 });
+            if (res.status !== 0) throw new Error(`reach run failed (status ${res.status}): ${res.stderr}`);
+            runs.push(JSON.parse(res.stdout) as Json);
+          }
+          rows.push({
+            pods,
+            peers: runs[0].peers,
+            shapes: runs[0].shapes,
+            input,
+            format,
+            ms: round(median(runs.map((x) => x.ms))),
+            maxRssMb: round(Math.max(...runs.map((x) => x.maxRssMb)), 1),
+            baselineRssMb: round(Math.max(...runs.map((x) => x.baselineRssMb)), 1),
+            outputChars: runs[0].outputChars,
+            inputBytes,
+          });
+        }
+      }
+      process.stderr.write(`reach ${pods} pods done\n`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
 function main(): void {
+  const reach = process.argv.includes('--reach-only') ? benchReach() : [];
+  if (process.argv.includes('--reach-only')) {
+    printReach(reach);
+    return;
+  }
   const synth = benchSynth();
   const check = benchCheck();
   const quantityRejectionMs = benchQuantityRejection();
   const crdSchemaMsPerCluster = benchCrdSchema();
+  reach.push(...benchReach());
   const fixture = 'test/fixtures/cli/pod.yaml';
   const cliColdStartMs = coldStart(['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', 'check', fixture],
     { ...process.env, TS_NODE_PROJECT: 'tsconfig.json' });
@@ -330,6 +411,10 @@ function main(): void {
   const results = {
     synth,
     check,
+    reach,
+    reachTarget: REACH_TARGET,
+    reachMethod: 'one process per run (ts-node): the CLI reach on a kubectl get -o json List file (and, at the largest size, the same objects as a '
+      + 'YAML stream); ms = read + parse + model + report; maxRssMb = process peak; baselineRssMb = RSS before the run',
     cliColdStartMs,
     cliColdStartIncludes: 'node + ts-node/register/transpile-only start-up',
     cliCompiledColdStartMs,
@@ -356,10 +441,11 @@ function main(): void {
     }
     console.log(`${String(s.clusters).padStart(8)} ${s.ms.toFixed(1).padStart(7)} ${s.baselineMs.toFixed(1).padStart(9)} ${s.ratio.toFixed(2).padStart(7)} ${s.synthOnlyMs.toFixed(1).padStart(10)} ${s.baselineSynthOnlyMs.toFixed(1).padStart(14)} ${s.peakRssMb.toFixed(0).padStart(11)}  ${notes.join(', ')}`);
   });
-  console.log('\ncheck (parse+toJS+checkManifests vs parse+toJS; median ms)');
+  console.log('\ncheck (parseManifests+checkManifests vs yaml parse+toJS alone; median ms)');
   for (const c of check) {
     console.log(`documents ${c.documents}: ${c.ms.toFixed(1)} ms vs parse ${c.parseMs.toFixed(1)} ms, ratio ${c.ratio.toFixed(2)} (target <=2.0 ${mark(c.ratio <= 2)})`);
   }
+  printReach(reach);
   console.log(`\nCLI cold start (ts-node): ${cliColdStartMs ?? 'n/a'} ms (target <500 ${cliColdStartMs === null ? 'n/a' : mark(cliColdStartMs < 500)})`);
   console.log(`CLI cold start (compiled lib/): ${cliCompiledColdStartMs ?? 'null (lib/src/cli/main.js absent)'}`);
   console.log(`quantity: the slowest out-of-range exponent refused in ${quantityRejectionMs} ms (target <100 ${mark(quantityRejectionMs < 100)})`);
@@ -367,6 +453,19 @@ function main(): void {
     + `(target <50 ${crdSchemaMsPerCluster === null ? 'n/a' : mark(crdSchemaMsPerCluster < 50)})`);
   console.log(`process maxRSS: ${maxRssMb} MB; node ${process.version}, ${os.cpus().length} cpus, quick=${QUICK}`);
   console.log(`wrote ${path.relative(ROOT, path.join(__dirname, 'results.json'))}`);
+}
+
+function printReach(reach: ReachRow[]): void {
+  const mark = (ok: boolean) => (ok ? 'ok' : 'MISS');
+  console.log('\nreach (secure-ray reach on a List of running pods + the construct\'s manifests; median ms, peak RSS of the process)');
+  console.log('    pods   peers  shapes  input        format        ms  peakRSS MB  baseline MB  output chars  target');
+  for (const r of reach) {
+    const target = r.pods === REACH_TARGET.pods
+      ? `<${REACH_TARGET.ms / 1000}s ${mark(r.ms < REACH_TARGET.ms)}, <${REACH_TARGET.rssMb}MB ${mark(r.maxRssMb < REACH_TARGET.rssMb)}`
+      : '';
+    console.log(`${String(r.pods).padStart(8)} ${String(r.peers).padStart(7)} ${String(r.shapes).padStart(7)}  ${r.input.padEnd(11)}  ${r.format.padEnd(6)}`
+      + ` ${r.ms.toFixed(0).padStart(9)} ${r.maxRssMb.toFixed(0).padStart(11)} ${r.baselineRssMb.toFixed(0).padStart(12)} ${String(r.outputChars).padStart(13)}  ${target}`);
+  }
 }
 
 main();

@@ -2,11 +2,14 @@
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 
 /**
- * The default ArgoCD sync waves: the namespace first, then its guardrails (quota, LimitRange,
- * default-deny, service account), then each cluster's NetworkPolicies, then the RayClusters — so
- * no Ray pod ever starts unprotected.
+ * The default ArgoCD sync waves: the admission policies first, then the namespace, then its
+ * guardrails (quota, LimitRange, default-deny, service account), then each cluster's
+ * NetworkPolicies, then the RayClusters — so no Ray pod ever starts unprotected. (Waves order one
+ * Argo CD Application; order the platform's Application before the tenants' ones.)
  */
 export const SyncWaves = {
+  /** The admission policies and their bindings (`TenantAdmission`). */
+  ADMISSION: -4,
   /** The tenant Namespace. */
   NAMESPACE: -3,
   /** ResourceQuota, LimitRange, default-deny NetworkPolicies, ServiceAccount. */

@@ -11,7 +11,7 @@ export { PropsError } from './validation';
 
 // The RayCluster construct and its options.
 export { SecureTenantRayCluster, SecureTenantRayClusterProps } from './secure-tenant-ray-cluster';
-export { RayClusterConfig, DEFAULT_RAY_VERSION, RAY_UID, RAY_GID } from './cluster/config';
+export { RayClusterConfig, RayAuthentication, DEFAULT_RAY_VERSION, RAY_UID, RAY_GID } from './cluster/config';
 export {
   ResourceQuantity, ContainerResources, Protocol, ContainerPort, ContainerOptions, RayGroupOptions, HeadGroupOptions, WorkerGroupOptions,
 } from './ray-group';
@@ -20,7 +20,7 @@ export { AutoscalingOptions, UpscalingMode, AutoscalerVersion } from './autoscal
 export { SYNC_WAVE_ANNOTATION, SyncWaves, ClusterSyncWaves } from './gitops';
 
 // Network isolation.
-export { NetworkOptions, DnsOptions, ApiServerEgress } from './network/options';
+export { NetworkOptions, DnsOptions, ApiServerEgress, KubeRayOperatorLocation } from './network/options';
 export { NetworkMode, PinnedPortsOptions } from './network/pinned-ports';
 export { PinnedPortPlan } from './policy/pinned-ports';
 export { NetworkPeer } from './network/peer';
@@ -31,15 +31,20 @@ export type { RayClusterNetworkPolicy } from './network/cluster-network-policy';
 // Guardrails: the tenant's namespace and the admission policy.
 export { TenantNamespace, TenantNamespaceProps, TenantNamespaceSyncWaves, DEFAULT_POD_SECURITY_VERSION, MIN_POD_SECURITY_VERSION } from './namespace';
 export { TenantQuota, ContainerEphemeralStorage } from './quota';
-export { TenantAdmissionPolicy, TenantAdmissionPolicyProps, KyvernoFailureAction, tenantAdmissionPolicyManifest } from './admission/kyverno-policy';
+export {
+  TenantAdmission, TenantAdmissionProps, AdmissionEngine, AdmissionAction, ServiceAccountRef, PlatformIdentities, tenantAdmissionManifests,
+} from './admission/tenant-admission';
+export {
+  TenantAdmissionPolicy, TenantAdmissionPolicyProps, KyvernoClusterPolicyOptions, KyvernoFailureAction, tenantAdmissionPolicyManifest,
+} from './admission/kyverno-policy';
 export { kyvernoTestFile, KyvernoTestFileOptions, KyvernoTestCase, KyvernoResult } from './admission/kyverno-test';
 
 // The policy engine (shared by the constructs, the `secure-ray` CLI and the validation plugin).
 export {
-  checkManifests, checkDocument, documentFailed, RULE_IDS, CheckOptions, CheckReport, DocumentResult, RuleResult, RuleStatus,
+  checkManifests, checkDocument, documentFailed, RULE_IDS, CheckOptions, CheckReport, DocumentResult, RuleResult, RuleStatus, Warning,
 } from './policy/engine';
 export { RuleId, Violation, JsonObject, JsonValue } from './policy/types';
 export { TenantDefinition } from './policy/tenant-definition';
 export { PssLevel } from './policy/pod-security';
 export { formatViolation } from './policy/format';
-export { SecureRayValidation, SecureRayValidationProps, PluginValidationContext } from './plugin';
+export { SecureRayValidation, SecureRayValidationProps, SecureRayValidationPropsError, PluginValidationContext } from './plugin';

@@ -12,7 +12,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   AutoscalerVersion, EmptyDirMedium, NetworkMode, NetworkPeer, RayPort, RayVolume,
-  SecureTenantRayCluster, TenantAdmissionPolicy, TenantNamespace, TenantProfile,
+  SecureTenantRayCluster, TenantAdmission, TenantNamespace, TenantProfile,
 } from '.';
 
 /** The platform team's tenants, defined once. */
@@ -153,11 +153,20 @@ export class TeamBChart extends Chart {
   }
 }
 
-/** What the platform installs once: the Kyverno admission guardrail for RayClusters made elsewhere. */
+/**
+ * What the platform installs once, before the tenants' charts: the admission policies that hold
+ * every pod, Service and NetworkPolicy in a tenant namespace to the tenant's rules, whoever makes
+ * it (ValidatingAdmissionPolicies and bindings; Kubernetes 1.30+).
+ */
 export class PlatformChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new TenantAdmissionPolicy(this, 'admission', { tenants: [TENANTS.teamA, TENANTS.teamB], apiServer: API_SERVER });
+    new TenantAdmission(this, 'admission', {
+      tenants: [TENANTS.teamA, TENANTS.teamB],
+      // The operator installed by KubeRay's Helm chart into kuberay-system; Argo CD applies the platform's objects.
+      kubeRayOperator: { namespace: 'kuberay-system', name: 'kuberay-operator' },
+      platformIdentities: { serviceAccounts: [{ namespace: 'argocd', name: 'argocd-application-controller' }] },
+    });
   }
 }
 

@@ -3,6 +3,7 @@ import { declareTenantUse } from './app-tenants';
 import { renderClusterSpec } from './cluster/cluster-spec';
 import { RayClusterConfig } from './cluster/config';
 import { resolveClusterConfig } from './cluster/resolve';
+import { WorkloadVerdict } from './cluster/verdict';
 import { ClusterSyncWaves, SYNC_WAVE_ANNOTATION, SyncWaves } from './gitops';
 import { RayCluster, RayClusterSpec } from '../imports/ray.io';
 import { asObject, JsonObject } from './kubernetes/json';
@@ -10,9 +11,7 @@ import { isDns1123Label } from './kubernetes/names';
 import { RayClusterNetworkPolicy } from './network/cluster-network-policy';
 import { ClusterConnections } from './network/connections';
 import { NetworkOptions, resolveNetworkOptions } from './network/options';
-import { checkDocument, RULE_IDS } from './policy/engine';
-import { formatViolation } from './policy/format';
-import { checkGeneratedNetworkPolicy, checkPinnedPorts } from './policy/network-policy-rule';
+import { checkPinnedPorts } from './policy/network-policy-rule';
 import { PinnedPortPlan } from './policy/pinned-ports';
 import { Violation } from './policy/types';
 import { copyJson, deepFreeze, renderOnce, trackChanges } from './shared-render';
@@ -106,8 +105,6 @@ export class SecureTenantRayCluster extends Construct {
   public readonly connections: ClusterConnections = new ClusterConnections(() => this.networkPolicy.ensureHeadPolicy());
   /** The pinned ports, in {@link NetworkMode.PINNED_PORTS}. */
   public readonly pinnedPorts?: PinnedPortPlan;
-  /** The last verdict, for the render it judged (cdk8s runs validations more than once per synthesis). */
-  private lastVerdict?: { readonly renders: readonly unknown[]; readonly errors: string[] };
 
   constructor(scope: Construct, id: string, props: SecureTenantRayClusterProps) {
     super(scope, id);
@@ -151,7 +148,13 @@ export class SecureTenantRayCluster extends Construct {
       connections: this.connections,
     });
 
-    this.node.addValidation({ validate: () => this.validateRendered() });
+    const verdict = new WorkloadVerdict({
+      tenant,
+      networkPolicy: this.networkPolicy,
+      render: () => this.render(),
+      checks: (json) => this.checks(json),
+    });
+    this.node.addValidation({ validate: () => verdict.errors() });
   }
 
   /**
@@ -167,26 +170,9 @@ export class SecureTenantRayCluster extends Construct {
     return (this.resource as RayClusterResource).renderForValidation() as JsonObject;
   }
 
-  /**
-   * Judges what was rendered (after any escape-hatch patch) with the policy engine: all three
-   * rules, the tenant's definition as the source of bounds, and the restricted standard.
-   */
-  private validateRendered(): string[] {
-    const json = this.render();
-    // cdk8s validates again inside each chart's synthesis; the same renders have the same verdict.
-    const policies = this.networkPolicy.renderedPolicies();
-    const renders = [json, ...policies];
-    if (this.lastVerdict && this.lastVerdict.renders.length === renders.length && this.lastVerdict.renders.every((r, i) => r === renders[i])) {
-      return this.lastVerdict.errors;
-    }
-    const errors = this.judge(json, policies);
-    this.lastVerdict = { renders, errors };
-    return errors;
-  }
-
-  private judge(json: JsonObject, policies: JsonObject[]): string[] {
-    const result = checkDocument(json, { tenants: [this.tenant.toDefinition()], pssLevel: 'restricted', pssVersion: 'latest' });
-    const violations: Violation[] = RULE_IDS.flatMap((r) => result.rules[r].violations);
+  /** The kind's own checks: the name the policies select by, and the pinned ports. */
+  private checks(json: JsonObject): Violation[] {
+    const violations: Violation[] = [];
     const name = asObject(json.metadata)?.name;
     if (name !== this.name) {
       violations.push({
@@ -198,9 +184,7 @@ export class SecureTenantRayCluster extends Construct {
         fix: 'set the name with the name prop, not a patch',
       });
     }
-    const expected = this.networkPolicy.expectedPolicies();
-    expected.forEach((e, i) => violations.push(...checkGeneratedNetworkPolicy(policies[i] ?? {}, e)));
-    if (this.pinnedPorts) violations.push(...checkPinnedPorts(json, this.pinnedPorts));
-    return violations.map(formatViolation);
+    if (this.pinnedPorts) violations.push(...checkPinnedPorts(asObject(json.spec) ?? {}, this.pinnedPorts));
+    return violations;
   }
 }

@@ -1,5 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { PropsError, SecureTenantRayCluster, TenantAdmissionPolicy, TenantNamespace, TenantProfile } from '../src';
+import { PropsError, SecureRayValidation, SecureTenantRayCluster, TenantAdmission, TenantAdmissionPolicy, TenantNamespace, TenantProfile } from '../src';
 import { errorOf, newChart } from './support/manifests';
 
 /**
@@ -79,6 +79,26 @@ describe('the admission policy\'s tenant list', () => {
     const { chart } = newChart();
     const tenants = [new TenantProfile({ name: 'team-a', bounds }), new TenantProfile({ name: 'team-b', nodeLabelValue: 'team-a', bounds })];
     expect(errorOf(() => new TenantAdmissionPolicy(chart, 'admission', { tenants }))).toContain('mark their nodes with the same label tenant=team-a');
+  });
+});
+
+describe('the CEL admission\'s tenant list, and the validation plugin\'s tenants', () => {
+  test('TenantAdmission: two tenants on one taint is a PropsError naming both', () => {
+    const tenants = [new TenantProfile({ name: 'team-a', taint: { value: 'gpu' }, bounds }), new TenantProfile({ name: 'team-b', taint: { value: 'gpu' }, bounds })];
+    const make = () => new TenantAdmission(newChart().chart, 'admission', { tenants });
+    expect(make).toThrow(PropsError);
+    expect(errorOf(make)).toContain('TenantAdmission.tenants: tenants "team-a" and "team-b" reserve their nodes with the same taint tenant=gpu');
+  });
+  test('TenantAdmission\'s tenants join the app-level check', () => {
+    const app = new App();
+    new TenantAdmission(new Chart(app, 'platform'), 'admission', { tenants: [new TenantProfile({ name: 'team-a', bounds })] });
+    const chart = new Chart(app, 'team-a');
+    new TenantNamespace(chart, 'ns', { tenant: new TenantProfile({ name: 'team-a', nodeLabelValue: 'pool-2', bounds }) });
+    expect(errorOf(() => Testing.synth(chart))).toContain('tenant "team-a" is defined twice, differently (nodeLabelValue "team-a" and "pool-2")');
+  });
+  test('SecureRayValidation: tenants that share a namespace are a bad property', () => {
+    const tenants = [{ name: 'team-a', namespace: 'shared', bounds }, { name: 'team-b', namespace: 'shared', bounds }];
+    expect(() => new SecureRayValidation({ tenants })).toThrow('SecureRayValidation: property "tenants": tenants "team-a" and "team-b" share the namespace "shared"');
   });
 });
 

@@ -35,6 +35,7 @@ function target(file: string, spec: string): string {
 // What each pure layer may import: the layers below it and itself. No cdk8s, constructs, fs or processes.
 const PURE_LAYERS: Record<string, string[]> = {
   kubernetes: ['kubernetes'],
+  input: ['kubernetes', 'input'],
   kuberay: ['kubernetes', 'kuberay'],
   policy: ['kubernetes', 'kuberay', 'policy'],
   reach: ['kubernetes', 'kuberay', 'policy', 'reach'],
@@ -44,8 +45,10 @@ const PURE_LAYERS: Record<string, string[]> = {
 // (text in, values out; no I/O, no globals), and KubeRay parses a RayJob's runtimeEnvYAML as YAML 1.1
 // (refusing what is not a mapping, passing it to `ray job submit` as JSON), which the model must
 // reproduce (kuberay/runtime-env.ts). It is a runtime dependency of the package already.
+// input/ decodes manifest text as Kubernetes does, on the yaml package's syntax trees.
 const PURE_PACKAGES: Record<string, string[]> = {
   kuberay: ['yaml'],
+  input: ['yaml'],
 };
 
 describe('layers', () => {
@@ -76,18 +79,20 @@ describe('the public API', () => {
   test('src/index.ts exports exactly the user-facing names', () => {
     // Values only (types vanish at run time); the type exports are held by docs/API.md's drift test.
     expect(Object.keys(api).sort()).toEqual([
-      'AutoscalerVersion', 'ClusterConnections', 'DEFAULT_POD_SECURITY_VERSION', 'DEFAULT_RAY_VERSION', 'EmptyDirMedium',
-      'KyvernoFailureAction', 'MIN_POD_SECURITY_VERSION', 'NetworkMode', 'NetworkPeer', 'PROTECTED_NODE_LABEL_KEY', 'PortProtocol', 'PortTarget', 'PropsError', 'Protocol',
-      'RAY_GID', 'RAY_UID', 'RULE_IDS', 'RayPort', 'RayVolume', 'SYNC_WAVE_ANNOTATION', 'SecureRayValidation',
-      'SecureTenantRayCluster', 'SyncWaves', 'TaintEffect', 'TenantAdmissionPolicy', 'TenantNamespace', 'TenantProfile',
+      'AdmissionAction', 'AdmissionEngine', 'AutoscalerVersion', 'ClusterConnections', 'DEFAULT_POD_SECURITY_VERSION',
+      'DEFAULT_RAY_VERSION', 'EmptyDirMedium', 'KyvernoFailureAction', 'MIN_POD_SECURITY_VERSION', 'NetworkMode', 'NetworkPeer',
+      'PROTECTED_NODE_LABEL_KEY', 'PortProtocol', 'PortTarget', 'PropsError', 'Protocol', 'RAY_GID', 'RAY_UID', 'RULE_IDS',
+      'RayAuthentication', 'RayPort', 'RayVolume', 'SYNC_WAVE_ANNOTATION', 'SecureRayValidation', 'SecureRayValidationPropsError',
+      'SecureTenantRayCluster', 'SyncWaves', 'TaintEffect', 'TenantAdmission', 'TenantAdmissionPolicy', 'TenantNamespace', 'TenantProfile',
       'UpscalingMode', 'checkDocument', 'checkManifests', 'documentFailed', 'formatViolation', 'kyvernoTestFile',
-      'tenantAdmissionPolicyManifest',
+      'tenantAdmissionManifests', 'tenantAdmissionPolicyManifest',
     ]);
   });
 
   test('internal helpers stay internal', () => {
     for (const name of ['describe', 'requireString', 'requireQuantity', 'validateNetworkOptions', 'planPinnedPorts', 'pinnedStartParams',
-      'pinnedPolicyPorts', 'isCidr', 'CONTAINER_LISTS', 'GROUP_LISTS', 'MAX_DECIMAL_EXPONENT', 'Quantity', 'buildRayPods', 'reach']) {
+      'pinnedPolicyPorts', 'isCidr', 'CONTAINER_LISTS', 'GROUP_LISTS', 'MAX_DECIMAL_EXPONENT', 'Quantity', 'buildRayPods', 'reach',
+      'admissionRuleSets', 'validatingAdmissionPolicy', 'kyvernoValidatingPolicy', 'checkPodTenancy', 'WORKLOAD_CONTROLLERS']) {
       expect({ name, exported: name in api }).toEqual({ name, exported: false });
     }
   });

@@ -371,17 +371,17 @@ describe('secure-ray check: bad input', () => {
     expect(expectOneLineErrors(r, 1)).toEqual([`secure-ray: ${bin}: binary file`]);
   });
 
-  test('invalid UTF-8 without NUL bytes is read as UTF-8 (the bad byte becomes U+FFFD), not a crash', async () => {
+  test('invalid UTF-8 without NUL bytes: exit 2, one line naming the file, line, byte and fix', async () => {
     const latin1 = file('latin1.yaml', Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\xe9}\n', 'latin1'));
     const r = await cli(['check', '--output', 'json', latin1]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).documents.map((d: any) => [d.kind, d.name])).toEqual([['ConfigMap', 'caf\uFFFD']]);
+    expect(r.code).toBe(2);
+    expect(expectOneLineErrors(r, 1)).toEqual([`secure-ray: ${latin1}:3: not valid UTF-8 (byte 0xe9 at offset 51): save the file as UTF-8`]);
+    expect(JSON.parse(r.stdout).documents).toEqual([]);
   });
 
   // Was ~1.7 GB of extra RSS (found by this suite); the CLI now judges each document as it is
   // parsed and keeps only verdicts. (How long it takes is the benchmark's business.)
-  test('a 50 MB file: checked, with peak RSS below 1.5 GB', async () => {
+  test('a 50 MB file: checked, with RSS growing by less than 1 GiB', async () => {
     // ~50 MB of valid manifests: many ConfigMaps with a large data block each.
     const doc = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  blob: "${'x'.repeat(50_000)}"\n---\n`;
     const big = path.join(tmp, 'big.yaml');
@@ -389,7 +389,8 @@ describe('secure-ray check: bad input', () => {
     let size = 0;
     while (size < 50 * 1024 * 1024) { fs.writeSync(fd, doc); size += doc.length; }
     fs.closeSync(fd);
-    let peak = process.memoryUsage().rss;
+    const before = process.memoryUsage().rss;
+    let peak = before;
     const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
     const r = await cli(['check', big, COMPLIANT]);
     clearInterval(timer);
@@ -397,7 +398,10 @@ describe('secure-ray check: bad input', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/\d+ documents, 0 failed\n$/);
-    expect(peak).toBeLessThan(1.5 * 2 ** 30);
+    // Was ~1.7 GB of extra RSS (found by this suite); the CLI now judges each document as it is
+    // parsed and keeps only verdicts. The growth is measured, not the worker's absolute RSS (which
+    // depends on the tests that ran before in the same worker).
+    expect(peak - before).toBeLessThan(2 ** 30);
   }, 120_000);
 
   test('a 50 MB invalid YAML file: one line naming file and line', async () => {

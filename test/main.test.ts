@@ -4,8 +4,10 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { buildExampleApp, synthesizeSafely, TENANTS } from '../src/main';
 import { assertHardened } from './support/assertions';
+import { evaluateValidatingAdmissionPolicies } from './support/cel';
 import { loadCrdValidator } from './support/crd-schema';
 import { findObject, Manifest, ofKind, sharedPath } from './support/manifests';
+import { buildRayPods } from '../src/kuberay';
 import { checkManifests } from '../src/policy/engine';
 
 function synthAll(): Record<string, Manifest[]> {
@@ -25,7 +27,8 @@ describe('the example app (npm run synth)', () => {
 
   test('has the clusters the issue asks for, found by kind and name', () => {
     expect(Object.keys(charts)).toEqual(['platform', 'team-a', 'team-b']);
-    expect(charts.platform.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['ClusterPolicy/secure-ray-tenant-guardrails']);
+    expect(charts.platform.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['network-policies', 'services', 'pods-team-a', 'pod-labels-team-a', 'pods-team-b', 'pod-labels-team-b']
+      .flatMap((n) => [`ValidatingAdmissionPolicy/secure-ray-${n}`, `ValidatingAdmissionPolicyBinding/secure-ray-${n}`]));
     const autoscaling = findObject(charts['team-a'], 'RayCluster', 'cpu-autoscaling');
     expect(autoscaling.spec.enableInTreeAutoscaling).toBe(true);
     const podSecurity = findObject(charts['team-a'], 'RayCluster', 'raycluster-pod-security');
@@ -61,6 +64,40 @@ describe('the example app (npm run synth)', () => {
       expect(Math.max(...guardrails)).toBeLessThan(Math.min(...clusterPolicies));
       expect(Math.max(...clusterPolicies)).toBeLessThan(Math.min(...byKind('RayCluster')));
     }
+  });
+
+  test('the platform\'s admission policies come first and admit what the tenants\' charts apply (as Argo CD) and every pod KubeRay builds from them (as the operator)', () => {
+    const wave = (o: Manifest) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+    expect(Math.max(...charts.platform.map(wave))).toBeLessThan(Math.min(...[...charts['team-a'], ...charts['team-b']].map(wave)));
+    const policies = ofKind(charts.platform, 'ValidatingAdmissionPolicy') as any[];
+    const bindings = ofKind(charts.platform, 'ValidatingAdmissionPolicyBinding') as any[];
+    // the namespaces as the API server stores them (it adds kubernetes.io/metadata.name)
+    const namespaces = ofKind(all, 'Namespace').map((n) => ({ ...n, metadata: { ...n.metadata, labels: { ...n.metadata.labels, 'kubernetes.io/metadata.name': n.metadata.name } } }));
+    const admitted = (object: Manifest, username: string, resource: string, group = '') => evaluateValidatingAdmissionPolicies(policies, bindings, {
+      operation: 'CREATE',
+      kind: { group, version: 'v1', kind: object.kind },
+      resource: { group, version: 'v1', resource },
+      namespace: object.metadata.namespace,
+      name: object.metadata.name,
+      object,
+      userInfo: { username, groups: ['system:serviceaccounts'] },
+    }, { namespaces });
+    let judged = 0;
+    for (const m of [...charts['team-a'], ...charts['team-b']]) {
+      if (m.kind !== 'NetworkPolicy') continue;
+      judged++;
+      expect({ policy: m.metadata.name, ...admitted(m, 'system:serviceaccount:argocd:argocd-application-controller', 'networkpolicies', 'networking.k8s.io') })
+        .toMatchObject({ policy: m.metadata.name, allowed: true });
+      expect(admitted(m, 'system:serviceaccount:team-a:default', 'networkpolicies', 'networking.k8s.io').allowed).toBe(false);
+    }
+    for (const rc of ofKind(all, 'RayCluster')) {
+      for (const p of buildRayPods(rc)) {
+        judged++;
+        const v = admitted(p.pod, 'system:serviceaccount:kuberay-system:kuberay-operator', 'pods');
+        expect({ pod: `${rc.metadata.name}/${p.group}`, allowed: v.allowed, message: v.message }).toEqual({ pod: `${rc.metadata.name}/${p.group}`, allowed: true, message: undefined });
+      }
+    }
+    expect(judged).toBeGreaterThan(10);
   });
 
   test('pip installs keep working under restricted: a writable home, no read-only root filesystem', () => {

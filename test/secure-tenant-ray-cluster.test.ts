@@ -1,7 +1,8 @@
 import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import {
-  AutoscalerVersion, PropsError, RayVolume, SecureTenantRayCluster, SecureTenantRayClusterProps, TenantProfile, UpscalingMode,
+  AutoscalerVersion, PropsError, RayAuthentication, RayVolume, SecureTenantRayCluster, SecureTenantRayClusterProps, TenantProfile, UpscalingMode,
 } from '../src';
+import { buildRayPods } from '../src/kuberay';
 import { assertHardened } from './support/assertions';
 import { errorOf, findObject, Manifest, newChart } from './support/manifests';
 
@@ -268,5 +269,23 @@ describe('SecureTenantRayCluster: bad props fail at construction, naming the pro
   test('errors are PropsError', () => {
     const { chart } = newChart();
     expect(() => new SecureTenantRayCluster(chart, 'ray', { tenant: teamA, name: '' })).toThrow(PropsError);
+  });
+});
+
+describe('Ray token authentication', () => {
+  test('on by default: authOptions.mode token, and the pods KubeRay builds carry the token from its Secret', () => {
+    const rc = findObject(synth(), 'RayCluster', 'demo');
+    expect(rc.spec.authOptions).toEqual({ mode: 'token' });
+    const head = buildRayPods(rc).find((p) => p.nodeType === 'head')!;
+    expect((head.pod.spec as any).containers[0].env).toContainEqual({ name: 'RAY_AUTH_TOKEN', valueFrom: { secretKeyRef: { name: 'demo', key: 'auth_token' } } });
+  });
+  test('the opt-out renders no authOptions (and check warns)', () => {
+    const rc = findObject(synth({ authentication: RayAuthentication.NONE }), 'RayCluster', 'demo');
+    expect(rc.spec.authOptions).toBeUndefined();
+  });
+  test('a Ray older than 2.52 with token authentication is a PropsError naming the prop', () => {
+    expect(errorOf(() => synth({ rayVersion: '2.46.0' }))).toMatch(/ray: authentication: Ray token authentication needs Ray 2\.52\.0 or newer \(rayVersion is 2\.46\.0\)/);
+    expect(() => synth({ rayVersion: '2.46.0', authentication: RayAuthentication.NONE })).not.toThrow();
+    expect(errorOf(() => synth({ authentication: 'basic' as any }))).toMatch(/authentication: "basic" is not one of token, none/);
   });
 });

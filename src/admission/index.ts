@@ -1,2 +1,3 @@
 export * from './kyverno-policy';
 export * from './kyverno-test';
+export * from './tenant-admission';

@@ -17,10 +17,12 @@ export enum KyvernoFailureAction {
   AUDIT = 'Audit',
 }
 
-/** Properties of {@link TenantAdmissionPolicy} and {@link tenantAdmissionPolicyManifest}. */
-export interface TenantAdmissionPolicyProps {
-  /** Every tenant of the platform. A RayCluster whose `tenant` label names none of them is refused. */
-  readonly tenants: readonly TenantProfile[];
+/**
+ * Options of the legacy Kyverno `ClusterPolicy` (`kyverno.io/v1`), besides its tenants: for
+ * {@link TenantAdmissionPolicy}, and for {@link TenantAdmission} with
+ * `AdmissionEngine.KYVERNO_CLUSTER_POLICY`.
+ */
+export interface KyvernoClusterPolicyOptions {
   /**
    * The ClusterPolicy's name.
    * @default 'secure-ray-tenant-guardrails'
@@ -42,6 +44,12 @@ export interface TenantAdmissionPolicyProps {
    * @default - none
    */
   readonly apiServer?: ApiServerEgress;
+}
+
+/** Properties of {@link TenantAdmissionPolicy} and {@link tenantAdmissionPolicyManifest}. */
+export interface TenantAdmissionPolicyProps extends KyvernoClusterPolicyOptions {
+  /** Every tenant of the platform. A RayCluster whose `tenant` label names none of them is refused. */
+  readonly tenants: readonly TenantProfile[];
 }
 
 /** The names of the rules that do not depend on a tenant. */

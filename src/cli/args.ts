@@ -5,7 +5,7 @@
  */
 import { parseIp } from '../kubernetes/cidr';
 import { PssLevel, SUPPORTED_PSS_VERSIONS, isSupportedPssVersion } from '../policy/pod-security';
-import { ExternalPeer, Probe, Protocol } from '../reach/evaluate';
+import { ExternalPeer, Probe, Protocol } from '../reach/types';
 
 /** A command-line mistake: the CLI prints the message on one line and exits 2. */
 export class UsageError extends Error {
@@ -33,10 +33,18 @@ export interface CheckCommand {
 /** The output formats of `reach`. */
 export type ReachOutputFormat = 'text' | 'markdown' | 'json';
 
+/** How `reach` lays out the matrix: a row per pair of peers, or per pair of shapes. */
+export type ReachView = 'pod' | 'shape';
+
+/** `reach` lists every pair of peers when there are at most this many peers, and groups by shape above (unless `--by` says otherwise). */
+export const POD_VIEW_MAX_PEERS = 100;
+
 /** The options of `secure-ray reach`. */
 export interface ReachCommand {
   readonly command: 'reach';
   readonly output: ReachOutputFormat;
+  /** `--by`, when given (otherwise: by pod up to {@link POD_VIEW_MAX_PEERS} peers, by shape above). */
+  readonly by?: ReachView;
   /** `--external name=ip`, in order. */
   readonly externals: readonly ExternalPeer[];
   /** `--ports`, when given (replacing the default probes). */
@@ -78,8 +86,21 @@ per group of each RayCluster (the pods KubeRay builds, with its labels), plain
 Pods, a kube-system/kube-dns pod, a pod labelled tenant=<tenant> in each
 namespace holding a RayCluster, and the --external endpoints.
 
+Peers that every policy treats alike (same namespace labels, same labels
+that some selector reads, same named ports, address blocks and hostNetwork)
+share a shape; the matrix is computed once per pair of shapes. Up to
+${POD_VIEW_MAX_PEERS} peers it lists every pair of peers; above, it lists the shapes
+(member counts, an example, the labels that matter) and one row per pair of
+shapes with some probe allowed, counting the pairs where every probe is denied.
+Only networking.k8s.io/v1 NetworkPolicies are modelled; other APIs' policies
+(Calico, Cilium, ...), policies the API server would refuse and earlier
+duplicates are ignored with a note on stderr. hostNetwork pods are never shown
+as isolated: ? marks what only some network plugins allow.
+
 Options:
   --output text|markdown|json   output format (default: text)
+  --by auto|pod|shape     a row per pair of peers, or per pair of shapes
+                          (default: auto, by pod up to ${POD_VIEW_MAX_PEERS} peers)
   --external NAME=IP      add an endpoint outside the cluster (repeatable),
                           e.g. --external internet=8.8.8.8
   --ports LIST            probes instead of Ray's defaults (repeatable): a
@@ -95,12 +116,12 @@ Exit status: 0 the report was printed, 2 usage or input error.
 /** Appended to usage error messages. */
 export const USAGE_HINT = "(see 'secure-ray --help')";
 
-const VALUE_FLAGS = ['--output', '--pss-level', '--pss-version', '--tenants', '--external', '--ports'] as const;
+const VALUE_FLAGS = ['--output', '--pss-level', '--pss-version', '--tenants', '--external', '--ports', '--by'] as const;
 type ValueFlag = typeof VALUE_FLAGS[number];
 /** The options each command accepts (another known option is an error for it). */
 const COMMAND_FLAGS: Record<'check' | 'reach', readonly ValueFlag[]> = {
   check: ['--output', '--pss-level', '--pss-version', '--tenants'],
-  reach: ['--output', '--external', '--ports'],
+  reach: ['--output', '--external', '--ports', '--by'],
 };
 const COMMANDS = '"check" or "reach"';
 const PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP'];
@@ -216,5 +237,9 @@ function parseReach(
   }
   const portLists = given.filter((g) => g.name === '--ports');
   const probes = portLists.length > 0 ? portLists.flatMap((g) => parseProbes(g.value)) : undefined;
-  return { command: 'reach', output, externals, ...(probes ? { probes } : {}), paths };
+  const by = values['--by'] ?? 'auto';
+  if (by !== 'auto' && by !== 'pod' && by !== 'shape') {
+    throw new UsageError(`invalid --by ${JSON.stringify(by)}: expected auto, pod or shape`);
+  }
+  return { command: 'reach', output, ...(by !== 'auto' ? { by } : {}), externals, ...(probes ? { probes } : {}), paths };
 }

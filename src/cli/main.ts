@@ -3,7 +3,7 @@
  *
  * ```
  * secure-ray check [--output text|json] [--pss-level L] [--pss-version V] [--tenants FILE] PATH...
- * secure-ray reach [--output text|markdown|json] [--external NAME=IP ...] [--ports LIST ...] PATH...
+ * secure-ray reach [--output text|markdown|json] [--by auto|pod|shape] [--external NAME=IP ...] [--ports LIST ...] PATH...
  * ```
  *
  * `reach` (see `./reach.ts`) prints which pods may connect to which under the input's
@@ -19,7 +19,12 @@
  * the directory as given, or `-` for stdin) and `index` (0-based position among the file's
  * non-empty documents). Each item of a `kind: List` document is checked and reported as its own
  * document with the List's `index` and an extra `item` key (its 0-based position in `items`); in
- * text output it reads `file.yaml#3.items[0]`.
+ * text output it reads `file.yaml#3.items[0]`. Manifests are read exactly as kubectl reads them
+ * (`../input/manifests.ts`): any object with `items` is a list, YAML is YAML 1.1 (merge keys,
+ * `yes`, octal numbers), and input that YAML tools read differently is refused (exit 2).
+ *
+ * Directories skipped in a walk (`node_modules`, dot-directories) are named on stderr
+ * (`secure-ray: note: ...`); that is not an error.
  *
  * A bad `--tenants` file is fatal: one line on stderr, nothing on stdout, exit 2.
  *
@@ -28,9 +33,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CheckCommand, USAGE, USAGE_HINT, UsageError, parseArgs } from './args';
-import { ReportedDocument, failedCount, formatDocumentText, formatInputError, formatJson, formatSummary, style } from './format';
+import { ReportedDocument, failedCount, formatDocumentText, formatInputError, formatJson, formatSkipped, formatSummary, style } from './format';
 import { reach } from './reach';
-import { InputError, TenantsFileError, oneLine, parseManifests, readInputs, readTenantsFile } from './read';
+import { InputError, TenantsFileError, decodeUtf8, oneLine, parseManifests, readInputs, readTenantsFile } from './read';
 import { CheckOptions, checkDocument } from '../policy/engine';
 import { TenantDefinition } from '../policy/tenant-definition';
 
@@ -122,22 +127,22 @@ async function check(args: CheckCommand, io: CliIo): Promise<number> {
 
   const checkText = (text: string, source: string): void => {
     // Each document is judged as soon as it is parsed and then dropped; only its verdict is kept.
-    // A syntax error anywhere in the file discards the file's verdicts (its documents cannot be
-    // trusted), as before.
+    // An error that stops the file (invalid YAML, ...) discards the file's verdicts: kubectl would
+    // apply none of its documents.
     const results: ReportedDocument[] = [];
     const parsed = parseManifests(text, source, (doc, where) => {
       const d = checkDocument(doc, options, { source: where.source, index: where.index });
       results.push(where.item !== undefined ? { ...d, item: where.item } : d);
     });
     parsed.errors.forEach(reportError);
-    if (parsed.errors.some((e) => e.message.startsWith('invalid YAML'))) return;
+    if (parsed.errors.some((e) => e.fatal)) return;
     for (const reported of results) {
       if (args.output === 'text') io.stdout(formatDocumentText(reported, s));
       documents.push(reported);
     }
   };
 
-  await readInputs(args.paths, io.stdin, reportError, checkText);
+  await readInputs(args.paths, io.stdin, reportError, checkText, { onSkipped: (dir) => io.stderr(formatSkipped(dir)) });
 
   const failed = failedCount(documents);
   if (args.output === 'json') io.stdout(formatJson({ documents, errors }));
@@ -149,7 +154,11 @@ function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     process.stdin.on('data', (c: Buffer | string) => chunks.push(typeof c === 'string' ? Buffer.from(c) : c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('end', () => {
+      const decoded = decodeUtf8(Buffer.concat(chunks), '-');
+      if ('text' in decoded) resolve(decoded.text);
+      else reject(new Error(`${decoded.error.line !== undefined ? `line ${decoded.error.line}: ` : ''}${decoded.error.message}`));
+    });
     process.stdin.on('error', reject);
   });
 }

@@ -1,13 +1,15 @@
 /**
- * Input for `secure-ray check`: expands paths, reads files one at a time and parses their YAML
- * documents with line numbers. Never throws for bad input: problems come back as
- * {@link InputError}s.
+ * Input for `secure-ray check` and `reach`: expands paths, reads files one at a time and decodes
+ * their manifests exactly as kubectl does (see `../input/manifests.ts`), with line numbers. Never
+ * throws for bad input: problems come back as {@link InputError}s.
  *
  * @module
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Composer, Document, LineCounter, Node, Parser, isMap, isSeq, parseDocument } from 'yaml';
+import { Document, LineCounter, Node, isMap, isSeq, parseDocument } from 'yaml';
+import { decodeManifests } from '../input/manifests';
+import { firstInvalidUtf8 } from '../input/utf8';
 import { TenantDefinition } from '../policy/tenant-definition';
 import { tenantSetProblems } from '../policy/tenant-set';
 
@@ -19,6 +21,11 @@ export interface InputError {
   readonly line?: number;
   /** What is wrong, e.g. `invalid YAML: ...` or `no such file or directory`. */
   readonly message: string;
+  /**
+   * True when the file could not be read past this point; its documents are then not judged
+   * (kubectl would apply none of them).
+   */
+  readonly fatal?: boolean;
 }
 
 /** Where a parsed document came from. */
@@ -26,7 +33,7 @@ export interface DocumentSource {
   readonly source: string;
   /** The 0-based position of the document among the file's non-empty documents. */
   readonly index: number;
-  /** For an item of a `kind: List` document: its 0-based position in `items`. */
+  /** For an item of a list (any object with `items`): its 0-based position in `items`. */
   readonly item?: number;
   /** The 1-based line where the document (or List item) starts. */
   readonly line: number;
@@ -41,6 +48,9 @@ export interface ParsedInput {
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 const BINARY_PROBE_BYTES = 8192;
+
+/** The largest file read: 256 MiB (documents are limited to 3 MiB each, see MAX_DOCUMENT_BYTES). */
+export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 /** The OS reason of a filesystem error, e.g. `no such file or directory` for ENOENT. */
 export function osReason(err: unknown): string {
@@ -58,20 +68,22 @@ function joinAsGiven(dir: string, name: string): string {
 /**
  * The files a path stands for: the path itself for a file (any extension), or, for a directory,
  * every `*.yaml`, `*.yml` and `*.json` file under it, sorted by name at each level (depth-first),
- * skipping `node_modules` and directories whose name starts with a dot. Symbolic links to files
- * are followed; symbolic links to directories are not (no cycles). Each file is named by joining
- * what was found to the directory as given (`dir/sub/a.yaml`).
+ * skipping `node_modules` and directories whose name starts with a dot (listed in `skipped`, so
+ * the caller can say so; a skipped directory given as the path itself is searched). Symbolic links
+ * to files are followed; symbolic links to directories are not (no cycles). Each file is named by
+ * joining what was found to the directory as given (`dir/sub/a.yaml`).
  */
-export function expandPath(given: string): { files: string[]; errors: InputError[] } {
+export function expandPath(given: string): { files: string[]; errors: InputError[]; skipped: string[] } {
   const files: string[] = [];
   const errors: InputError[] = [];
+  const skipped: string[] = [];
   let stat: fs.Stats;
   try {
     stat = fs.statSync(given);
   } catch (err) {
-    return { files, errors: [{ source: given, message: osReason(err) }] };
+    return { files, errors: [{ source: given, message: osReason(err) }], skipped };
   }
-  if (!stat.isDirectory()) return { files: [given], errors };
+  if (!stat.isDirectory()) return { files: [given], errors, skipped };
   const walk = (dir: string): void => {
     let entries: fs.Dirent[];
     try {
@@ -94,7 +106,10 @@ export function expandPath(given: string): { files: string[]; errors: InputError
         isDir = false;
       }
       if (isDir) {
-        if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+        if (entry.name.startsWith('.') || entry.name === 'node_modules') {
+          skipped.push(full);
+          continue;
+        }
         walk(full);
       } else if (isFile && MANIFEST_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
         files.push(full);
@@ -106,7 +121,7 @@ export function expandPath(given: string): { files: string[]; errors: InputError
     // A directory that holds no manifest at all is most likely the wrong path.
     errors.push({ source: given, message: `no manifests (*${MANIFEST_EXTENSIONS.join(', *')}) in this directory` });
   }
-  return { files, errors };
+  return { files, errors, skipped };
 }
 
 /** True when the first 8 KB hold a NUL byte. */
@@ -115,16 +130,35 @@ export function looksBinary(data: Buffer | string): boolean {
   return data.subarray(0, BINARY_PROBE_BYTES).includes(0);
 }
 
+/**
+ * Decodes bytes as UTF-8 (a leading byte-order mark is kept: the manifest reader treats it as
+ * kubectl does), or says where they are not UTF-8.
+ */
+export function decodeUtf8(data: Buffer, source: string): { text: string } | { error: InputError } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(data) };
+  } catch {
+    const at = firstInvalidUtf8(data);
+    let line = 1;
+    for (let i = data.indexOf(0x0a); i !== -1 && i < at; i = data.indexOf(0x0a, i + 1)) line++;
+    return { error: { source, line, message: `not valid UTF-8 (byte 0x${data[Math.max(0, at)].toString(16).padStart(2, '0')} at offset ${at}): save the file as UTF-8` } };
+  }
+}
+
 /** Reads one file as UTF-8 text, or says why it cannot. */
 export function readText(file: string): { text: string } | { error: InputError } {
   let data: Buffer;
   try {
+    const size = fs.statSync(file).size;
+    if (size > MAX_FILE_BYTES) {
+      return { error: { source: file, message: `${(size / 2 ** 20).toFixed(0)} MiB, larger than the ${MAX_FILE_BYTES / 2 ** 20} MiB this tool reads from one file: split it` } };
+    }
     data = fs.readFileSync(file);
   } catch (err) {
     return { error: { source: file, message: osReason(err) } };
   }
   if (looksBinary(data)) return { error: { source: file, message: 'binary file' } };
-  return { text: data.toString('utf8') };
+  return decodeUtf8(data, file);
 }
 
 function firstLine(s: string): string {
@@ -162,66 +196,37 @@ function toJs(doc: Document, lc: LineCounter, source: string): { value: unknown 
 }
 
 /**
- * Parses the YAML (or JSON) documents of one input.
+ * Decodes the manifests of one input exactly as kubectl does (see `../input/manifests.ts`): JSON
+ * or YAML streams, YAML 1.1 values and merge keys, lists (any object with `items`) flattened into
+ * their items.
  *
  * - Empty documents (between `---` separators, comment-only, or `null`) are skipped; `index`
  *   counts the non-empty documents.
- * - A file with any YAML syntax error yields only its first error (`invalid YAML: <reason>` at its
- *   line) and no documents: the positions of documents in a broken stream are not trustworthy.
- * - A document that is a scalar or a list is an input error at its line; the file's other
- *   documents are still returned.
- * - A `kind: List` document whose `items` is a list is replaced by its items, each reported with
- *   the List's `index` and its own `item` position; a non-object item is an input error.
+ * - After an error that stops the stream (invalid YAML, input read differently by YAML 1.1 and
+ *   1.2, ...: `fatal`), the file yields only errors and no documents: kubectl would apply none.
+ * - A document or list item that is not an object, has no `kind`, or whose `metadata` Kubernetes
+ *   would refuse is an input error at its line; the file's other documents are still returned.
+ * - A list's items are reported with the list's `index` and their own `item` position.
  */
 export function parseManifests(text: string, source: string,
   onDocument?: (doc: Record<string, unknown>, where: DocumentSource) => void): ParsedInput {
   const docs: unknown[] = [];
   const sources: DocumentSource[] = [];
+  const errors: InputError[] = [];
   // With a callback, each document is handed over as soon as it is read and not kept: a large
   // file's documents are never all in memory at once.
-  const take = (doc: Record<string, unknown>, where: DocumentSource): void => {
+  decodeManifests(text, (doc, where) => {
+    const at: DocumentSource = { source, index: where.index, line: where.line, ...(where.item !== undefined ? { item: where.item } : {}) };
     if (onDocument) {
-      onDocument(doc, where);
+      onDocument(doc, at);
     } else {
       docs.push(doc);
-      sources.push(where);
+      sources.push(at);
     }
-  };
-  const errors: InputError[] = [];
-  const lc = new LineCounter();
-  let index = 0;
-  // Documents are composed one at a time so a large file's syntax trees are not all held at once.
-  for (const doc of new Composer({ prettyErrors: false }).compose(new Parser(lc.addNewLine).parse(text), true, text.length)) {
-    const err = yamlError(doc, lc, source, text.length);
-    if (err) return { docs: [], sources: [], errors: [err] };
-    const converted = toJs(doc, lc, source);
-    if ('error' in converted) {
-      errors.push(converted.error);
-      index++;
-      continue;
-    }
-    const value = converted.value;
-    if (value === null || value === undefined) continue;
-    const line = lineOf(lc, doc.contents?.range?.[0]);
-    if (!isObject(value)) {
-      errors.push({ source, line, message: `document ${index} is ${describe(value)}, not a Kubernetes object` });
-    } else if (value.kind === 'List' && Array.isArray(value.items)) {
-      const itemsNode = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
-      const itemNodes = isSeq(itemsNode) ? itemsNode.items : [];
-      value.items.forEach((item, i) => {
-        const node = itemNodes[i] as Node | undefined;
-        const itemLine = lineOf(lc, node?.range?.[0] ?? doc.contents?.range?.[0]);
-        if (isObject(item)) {
-          take(item, { source, index, item: i, line: itemLine });
-        } else {
-          errors.push({ source, line: itemLine, message: `item ${i} of List document ${index} is ${describe(item)}, not a Kubernetes object` });
-        }
-      });
-    } else {
-      take(value, { source, index, line });
-    }
-    index++;
-  }
+  }, (e) => {
+    errors.push({ source, ...(e.line !== undefined ? { line: e.line } : {}), message: e.message, ...(e.fatal ? { fatal: true } : {}) });
+  });
+  if (errors.some((e) => e.fatal)) return { docs: [], sources: [], errors };
   return { docs, sources, errors };
 }
 
@@ -237,10 +242,56 @@ const TENANT_STRING_FIELDS = ['namespace', 'nodeLabelKey', 'nodeLabelValue', 'ta
 const BOUND_FIELDS = ['minCpu', 'maxCpu', 'minMemory', 'maxMemory'] as const;
 
 /**
+ * The first problem with a list of tenant definitions (as in a `--tenants` file or the plugin's
+ * `tenants` property), with the index of the tenant it is in, or undefined: `name` is a non-empty
+ * string and unique, the other fields are strings, `bounds` values are strings or numbers, and no
+ * unknown keys; then the set (`policy/tenant-set.ts`): no two tenants share a namespace, node
+ * label or taint, no reserved name. Pure.
+ */
+export function tenantDefinitionsProblem(list: readonly unknown[]): { index: number; message: string } | undefined {
+  const seen = new Set<string>();
+  for (let i = 0; i < list.length; i++) {
+    const t = list[i];
+    const at = (message: string) => ({ index: i, message });
+    if (!isObject(t)) return at(`tenant ${i} is ${t === null ? 'null' : describe(t)}, expected an object`);
+    if (typeof t.name !== 'string' || t.name === '') return at(`tenant ${i}: "name" must be a non-empty string`);
+    const name = t.name;
+    if (seen.has(name)) return at(`tenant ${i}: duplicate tenant name ${JSON.stringify(name)}`);
+    seen.add(name);
+    for (const key of Object.keys(t)) {
+      if (key === 'name') continue;
+      if (key === 'bounds') {
+        if (!isObject(t.bounds)) return at(`tenant ${JSON.stringify(name)}: "bounds" must be an object`);
+        for (const [b, v] of Object.entries(t.bounds)) {
+          if (b === 'extendedResources') {
+            if (!isObject(v) || Object.values(v).some((x) => typeof x !== 'string' && typeof x !== 'number')) {
+              return at(`tenant ${JSON.stringify(name)}: bounds.extendedResources must map resource names to quantities, e.g. {"nvidia.com/gpu": "1"}`);
+            }
+            continue;
+          }
+          if (!(BOUND_FIELDS as readonly string[]).includes(b)) return at(`tenant ${JSON.stringify(name)}: unknown bound ${JSON.stringify(b)} (expected ${[...BOUND_FIELDS, 'extendedResources'].join(', ')})`);
+          if (typeof v !== 'string' && typeof v !== 'number') return at(`tenant ${JSON.stringify(name)}: bounds.${b} must be a string or a number`);
+        }
+      } else if (key === 'allowExposure') {
+        if (typeof t.allowExposure !== 'boolean') return at(`tenant ${JSON.stringify(name)}: "allowExposure" must be true or false`);
+      } else if ((TENANT_STRING_FIELDS as readonly string[]).includes(key)) {
+        if (typeof t[key] !== 'string') return at(`tenant ${JSON.stringify(name)}: "${key}" must be a string`);
+      } else {
+        return at(`tenant ${JSON.stringify(name)}: unknown key ${JSON.stringify(key)}`);
+      }
+    }
+  }
+  // The set as a whole: no shared namespace, node label or taint, no reserved name.
+  const problems = tenantSetProblems(list as TenantDefinition[]);
+  if (problems.length === 0) return undefined;
+  const p = problems[0];
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+  return { index: p.index, message: `${p.message}; fix: ${p.fix}${more}` };
+}
+
+/**
  * Reads a `--tenants` file: YAML or JSON holding a list of tenant definitions or
- * `{ tenants: [...] }`. Validates the shape: `name` is a non-empty string and unique, the other
- * fields are strings, `bounds` values are strings or numbers, and no unknown keys; then the set
- * (`policy/tenant-set.ts`): no two tenants share a namespace, node label or taint, no reserved name.
+ * `{ tenants: [...] }`, validated by {@link tenantDefinitionsProblem}.
  * @throws TenantsFileError
  */
 export function readTenantsFile(file: string): TenantDefinition[] {
@@ -269,47 +320,19 @@ export function readTenantsFile(file: string): TenantDefinition[] {
     fail('expected a list of tenant definitions or { tenants: [...] }', doc.contents?.range?.[0]);
   }
   const nodes = isSeq(listNode) ? listNode.items : [];
-  const seen = new Set<string>();
-  (list as unknown[]).forEach((t, i) => {
-    const at = (nodes[i] as Node | undefined)?.range?.[0];
-    const where = `tenant ${i}`;
-    if (!isObject(t)) fail(`${where} is ${t === null ? 'null' : describe(t)}, expected an object`, at);
-    const tenant = t as Record<string, unknown>;
-    if (typeof tenant.name !== 'string' || tenant.name === '') fail(`${where}: "name" must be a non-empty string`, at);
-    const name = tenant.name as string;
-    if (seen.has(name)) fail(`${where}: duplicate tenant name ${JSON.stringify(name)}`, at);
-    seen.add(name);
-    for (const key of Object.keys(tenant)) {
-      if (key === 'name') continue;
-      if (key === 'bounds') {
-        if (!isObject(tenant.bounds)) fail(`tenant ${JSON.stringify(name)}: "bounds" must be an object`, at);
-        for (const [b, v] of Object.entries(tenant.bounds as Record<string, unknown>)) {
-          if (b === 'extendedResources') {
-            if (!isObject(v) || Object.values(v).some((x) => typeof x !== 'string' && typeof x !== 'number')) {
-              fail(`tenant ${JSON.stringify(name)}: bounds.extendedResources must map resource names to quantities, e.g. {"nvidia.com/gpu": "1"}`, at);
-            }
-            continue;
-          }
-          if (!(BOUND_FIELDS as readonly string[]).includes(b)) fail(`tenant ${JSON.stringify(name)}: unknown bound ${JSON.stringify(b)} (expected ${[...BOUND_FIELDS, 'extendedResources'].join(', ')})`, at);
-          if (typeof v !== 'string' && typeof v !== 'number') fail(`tenant ${JSON.stringify(name)}: bounds.${b} must be a string or a number`, at);
-        }
-      } else if (key === 'allowExposure') {
-        if (typeof tenant.allowExposure !== 'boolean') fail(`tenant ${JSON.stringify(name)}: "allowExposure" must be true or false`, at);
-      } else if ((TENANT_STRING_FIELDS as readonly string[]).includes(key)) {
-        if (typeof tenant[key] !== 'string') fail(`tenant ${JSON.stringify(name)}: "${key}" must be a string`, at);
-      } else {
-        fail(`tenant ${JSON.stringify(name)}: unknown key ${JSON.stringify(key)}`, at);
-      }
-    }
-  });
-  // The set as a whole: no shared namespace, node label or taint, no reserved name.
-  const problems = tenantSetProblems(list as TenantDefinition[]);
-  if (problems.length > 0) {
-    const p = problems[0];
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-    fail(`${p.message}; fix: ${p.fix}${more}`, (nodes[p.index] as Node | undefined)?.range?.[0]);
-  }
+  const problem = tenantDefinitionsProblem(list as unknown[]);
+  if (problem) fail(problem.message, (nodes[problem.index] as Node | undefined)?.range?.[0]);
   return list as TenantDefinition[];
+}
+
+/**
+ * Reads and decodes one manifest file as `secure-ray check` does (for the cdk8s validation
+ * plugin): its documents with their sources, and its input errors.
+ */
+export function readManifestFile(file: string): ParsedInput {
+  const read = readText(file);
+  if ('error' in read) return { docs: [], sources: [], errors: [{ ...read.error, fatal: true }] };
+  return parseManifests(read.text, file);
 }
 
 /** The first line of an error's message. */
@@ -321,12 +344,13 @@ export function oneLine(err: unknown): string {
 /**
  * Reads every PATH the way both commands do — a file, a directory (recursively), or `-` for stdin
  * (read once; a repeated `-` gives the same text again unless `stdinOnce`) — and hands each text to
- * `onText`. Unreadable paths, binary files and a missing stdin are reported through `reportError`,
- * and the other paths are still read.
+ * `onText`. Unreadable paths, binary files, text that is not UTF-8 and a missing stdin are reported
+ * through `reportError`, and the other paths are still read. Directories skipped in a walk go to
+ * `onSkipped`.
  */
 export async function readInputs(paths: readonly string[], stdin: (() => Promise<string>) | undefined,
   reportError: (e: InputError) => void, onText: (text: string, source: string) => void,
-  options: { readonly stdinOnce?: boolean } = {}): Promise<void> {
+  options: { readonly stdinOnce?: boolean; readonly onSkipped?: (dir: string) => void } = {}): Promise<void> {
   let stdinText: string | undefined;
   for (const given of paths) {
     if (given === '-') {
@@ -350,6 +374,7 @@ export async function readInputs(paths: readonly string[], stdin: (() => Promise
     }
     const expanded = expandPath(given);
     expanded.errors.forEach(reportError);
+    if (options.onSkipped) expanded.skipped.forEach(options.onSkipped);
     for (const file of expanded.files) {
       const read = readText(file);
       if ('error' in read) reportError(read.error);

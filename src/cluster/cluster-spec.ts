@@ -5,8 +5,9 @@
  *
  * @module
  */
+import { RayAuthentication } from './config';
 import { containerSecurityContext, renderPodTemplate, renderResources } from './pod-template';
-import { ResolvedClusterConfig, ResolvedGroup } from './resolve';
+import { ResolvedClusterConfig, ResolvedGroup } from './resolved';
 
 type Json = Record<string, any>;
 
@@ -18,6 +19,7 @@ export function renderClusterSpec(c: ResolvedClusterConfig): Json {
   });
   const spec: Json = {
     rayVersion: c.rayVersion,
+    authOptions: c.authentication === RayAuthentication.TOKEN ? { mode: 'token' } : undefined,
     enableInTreeAutoscaling: a ? true : undefined,
     autoscalerOptions: a ? {
       idleTimeoutSeconds: a.idleTimeoutSeconds,

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { EnvVar, HEAD_PORTS, MountJson, PortJson, ResolvedContainer, ResolvedGroup, ResolvedQuantityPair, ResolvedResources } from './resolve';
+import { HEAD_PORTS } from './resolve';
+import { EnvVar, MountJson, PortJson, ResolvedContainer, ResolvedGroup, ResolvedQuantityPair, ResolvedResources } from './resolved';
 import { GPU_RESOURCE } from '../kuberay/constants';
 import { copyJson } from '../shared-render';
 import { TenantProfile } from '../tenant';

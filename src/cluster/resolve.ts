@@ -5,7 +5,10 @@
  *
  * @module
  */
-import { DEFAULT_RAY_VERSION, RAY_GID, RAY_UID, RayClusterConfig } from './config';
+import { DEFAULT_RAY_VERSION, RAY_GID, RAY_UID, RayAuthentication, RayClusterConfig } from './config';
+import {
+  EnvVar, MountJson, PortJson, ResolvedAutoscaling, ResolvedClusterConfig, ResolvedContainer, ResolvedGroup, ResolvedQuantityPair, ResolvedResources,
+} from './resolved';
 import { AutoscalerVersion, AutoscalingOptions, UpscalingMode } from '../autoscaling';
 import { GPU_RESOURCE, HEAD_GROUP_NAME, INJECTED_RESOURCES, RAY_PORTS } from '../kuberay/constants';
 import { isDns1123Label, isDns1123Subdomain, isEnvVarName, isIanaServiceName } from '../kubernetes/names';
@@ -21,146 +24,6 @@ import {
 import { RayVolume, VolumeMount } from '../volume';
 
 type Json = Record<string, any>;
-
-/** A request and a limit, both optional, as checked quantity strings. */
-export interface ResolvedQuantityPair {
-  /** The request. */
-  readonly request?: string;
-  /** The limit. */
-  readonly limit?: string;
-}
-
-/** CPU and memory as checked quantity strings. */
-export interface ResolvedResources {
-  /** CPU. */
-  readonly cpu?: ResolvedQuantityPair;
-  /** Memory. */
-  readonly memory?: ResolvedQuantityPair;
-}
-
-/** A container port in manifest form. */
-export interface PortJson {
-  /** The port. */
-  readonly containerPort: number;
-  /** Its name. */
-  readonly name?: string;
-  /** Its protocol. */
-  readonly protocol?: string;
-}
-
-/** A volume mount in manifest form. */
-export interface MountJson {
-  /** The volume's name. */
-  readonly name: string;
-  /** Where it is mounted. */
-  readonly mountPath: string;
-  /** Read-only. */
-  readonly readOnly?: boolean;
-  /** A sub-path of the volume. */
-  readonly subPath?: string;
-}
-
-/** An environment variable with a literal value. */
-export interface EnvVar {
-  /** The name. */
-  readonly name: string;
-  /** The value. */
-  readonly value: string;
-}
-
-/** A sidecar or init container, checked. */
-export interface ResolvedContainer {
-  /** The name. */
-  readonly name: string;
-  /** The image. */
-  readonly image: string;
-  /** The entrypoint. */
-  readonly command?: readonly string[];
-  /** The arguments. */
-  readonly args?: readonly string[];
-  /** Environment variables. */
-  readonly env: readonly EnvVar[];
-  /** Volume mounts. */
-  readonly volumeMounts: readonly MountJson[];
-  /** Ports. */
-  readonly ports: readonly PortJson[];
-  /** CPU and memory. */
-  readonly resources?: ResolvedResources;
-}
-
-/** The head group or one worker group, checked. */
-export interface ResolvedGroup {
-  /** The prop it came from: `head` or `workerGroups[i]`. */
-  readonly prop: string;
-  /** `head` or `worker`. */
-  readonly nodeType: 'head' | 'worker';
-  /** The worker group's name (`headgroup` for the head). */
-  readonly groupName: string;
-  /** Replica counts (worker groups). */
-  readonly replicas?: { readonly desired: number; readonly min: number; readonly max: number };
-  /** The user's template: a checked deep copy (copy it again before changing it). */
-  readonly template: Json;
-  /** CPU and memory of the Ray container. */
-  readonly resources?: ResolvedResources;
-  /** GPUs of the Ray container. */
-  readonly gpus: number;
-  /** `rayStartParams`, with the pinned ports in pinned-ports mode. */
-  readonly rayStartParams: Readonly<Record<string, string>>;
-  /** Env of the Ray container. */
-  readonly env: readonly EnvVar[];
-  /** Volumes added to the template's, in manifest (generated types') form. */
-  readonly volumes: readonly Json[];
-  /** Mounts of the Ray container. */
-  readonly volumeMounts: readonly MountJson[];
-  /** Extra ports of the Ray container; undefined means the default (the head's Ray ports). */
-  readonly ports?: readonly PortJson[];
-  /** Sidecars. */
-  readonly sidecars: readonly ResolvedContainer[];
-  /** Init containers. */
-  readonly initContainers: readonly ResolvedContainer[];
-  /** Extra node selector entries. */
-  readonly nodeSelector: Readonly<Record<string, string>>;
-  /** Extra pod labels. */
-  readonly podLabels: Readonly<Record<string, string>>;
-  /** The pods' service account. */
-  readonly serviceAccountName?: string;
-}
-
-/** Autoscaling, checked, with its defaults. */
-export interface ResolvedAutoscaling {
-  /** Seconds an idle worker lives. */
-  readonly idleTimeoutSeconds: number;
-  /** Upscaling speed. */
-  readonly upscalingMode: UpscalingMode;
-  /** Autoscaler version. */
-  readonly version: AutoscalerVersion;
-  /** The sidecar's CPU and memory (the defaults already moved into the tenant's bounds). */
-  readonly resources: ResolvedResources;
-}
-
-/** The cluster config, checked, with its defaults: what the renderers read. */
-export interface ResolvedClusterConfig {
-  /** Names a prop for an error message (`<construct path>: <prop>`). */
-  readonly where: (prop: string) => string;
-  /** The tenant. */
-  readonly tenant: TenantProfile;
-  /** The Ray version. */
-  readonly rayVersion: string;
-  /** The image. */
-  readonly image: string;
-  /** The pods' UID. */
-  readonly runAsUser: number;
-  /** The pods' GID and fsGroup. */
-  readonly runAsGroup: number;
-  /** The head group. */
-  readonly head: ResolvedGroup;
-  /** The worker groups. */
-  readonly workers: readonly ResolvedGroup[];
-  /** Autoscaling, when on. */
-  readonly autoscaling?: ResolvedAutoscaling;
-  /** The pinned ports, in pinned-ports mode. */
-  readonly pinnedPorts?: PinnedPortPlan;
-}
 
 /** The Ray container's ports on the head when none are given. */
 export const HEAD_PORTS: readonly PortJson[] = [
@@ -190,6 +53,17 @@ const KUBERNETES_SPELLINGS: Record<string, string> = {
 
 const RAY_VERSION = /^\d+\.\d+\.\d+([-.+][0-9A-Za-z.-]+)?$/;
 
+/** The first Ray release with token authentication (KubeRay refuses `authOptions.mode: token` below it). */
+const TOKEN_AUTH_MIN_RAY = '2.52.0';
+
+/** Compares the major.minor.patch of two Ray versions. */
+function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => v.split(/[-+]/)[0].split('.').slice(0, 3).map((x) => Number.parseInt(x, 10) || 0);
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+}
+
 /** True when `x` looks like a cdk8s `Duration` (of any copy of cdk8s: no `instanceof`). */
 function isDuration(x: unknown): x is { toSeconds(): number } {
   return typeof x === 'object' && x !== null && typeof (x as { toSeconds?: unknown }).toSeconds === 'function';
@@ -212,6 +86,11 @@ export function resolveClusterConfig(where: (prop: string) => string, tenant: Te
     throw new PropsError(`${where('network.apiServer')}: autoscaling is on, and the autoscaler sidecar must reach the Kubernetes API server; `
       + 'set network.apiServer: { cidr: \'<API server endpoint IPs>/32\', port: 6443 } (see `kubectl get endpoints kubernetes`)');
   }
+  const authentication = enumValue(where('authentication'), config.authentication, RayAuthentication) ?? RayAuthentication.TOKEN;
+  if (authentication === RayAuthentication.TOKEN && compareVersions(rayVersion, TOKEN_AUTH_MIN_RAY) < 0) {
+    throw new PropsError(`${where('authentication')}: Ray token authentication needs Ray ${TOKEN_AUTH_MIN_RAY} or newer (rayVersion is ${rayVersion}); `
+      + 'use a newer Ray, or set authentication: RayAuthentication.NONE and accept that anything reaching the dashboard port can run code');
+  }
   const ctx: GroupContext = { where, tenant, image, pinned: network.pinnedPorts, autoscaling: autoscaling !== undefined };
 
   const head = resolveGroup(ctx, config.head ?? {}, 'head', 'head', HEAD_GROUP_NAME);
@@ -227,7 +106,9 @@ export function resolveClusterConfig(where: (prop: string) => string, tenant: Te
     names.add(groupName);
     return resolveGroup(ctx, w, prop, 'worker', groupName);
   });
-  return Object.freeze({ where, tenant, rayVersion, image, runAsUser, runAsGroup, head, workers, autoscaling, pinnedPorts: network.pinnedPorts });
+  return Object.freeze({
+    where, tenant, rayVersion, image, runAsUser, runAsGroup, head, workers, autoscaling, pinnedPorts: network.pinnedPorts, authentication,
+  });
 }
 
 interface GroupContext {

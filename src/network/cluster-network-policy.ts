@@ -4,7 +4,9 @@ import { ClusterConnections } from './connections';
 import { ResolvedNetwork } from './options';
 import { RAY_LABELS } from '../kuberay/constants';
 import { JsonObject } from '../kubernetes/json';
-import { ClusterNetworkSpec, headPolicySpec, isolationPolicySpec, needsHeadPolicy } from '../policy/network-policies';
+import {
+  ClusterNetworkSpec, DeclaredRule, headPolicySpec, isolationPolicySpec, needsHeadPolicy, submitterPolicySpec, SubmitterSpec,
+} from '../policy/network-policies';
 import { ExpectedPolicy } from '../policy/network-policy-rule';
 import { pinnedPolicyPorts } from '../policy/pinned-ports';
 import { copyJson, deepFreeze, renderOnce, trackChanges } from '../shared-render';
@@ -52,6 +54,30 @@ export interface RayClusterNetworkPolicyProps {
   readonly autoscaling: boolean;
   /** Declared connections (read when the policies are synthesized). */
   readonly connections: ClusterConnections;
+  /**
+   * The labels that select the cluster's pods (and only them).
+   * @default { 'ray.io/cluster': clusterName }
+   */
+  readonly selector?: Record<string, string>;
+  /**
+   * Ingress to head ports the workload itself needs (the KubeRay operator's calls of a RayJob's or
+   * RayService's dashboard), beside the declared connections.
+   * @default - none
+   */
+  readonly fixedHeadIngress?: DeclaredRule[];
+  /**
+   * Ingress to ports every pod listens on that the workload itself needs (the operator's Serve
+   * health check of a RayService).
+   * @default - none
+   */
+  readonly fixedIngress?: DeclaredRule[];
+  /**
+   * The labels of a RayJob's K8sJobMode submitter pods: they get a `<name>-submitter` policy and
+   * the head lets them in on the dashboard port. (RayJobs that run on this cluster through
+   * `clusterSelector` add theirs with `addSubmitter`.)
+   * @default - no submitter
+   */
+  readonly submitter?: Record<string, string>;
 }
 
 /**
@@ -72,28 +98,49 @@ export class RayClusterNetworkPolicy extends Construct {
   /** The policy every pod of the cluster is selected by (`<cluster>-isolation`). */
   public readonly resource: ApiObject;
   private head?: NetworkPolicyResource;
+  private readonly submitters: { readonly spec: SubmitterSpec; readonly resource: NetworkPolicyResource }[] = [];
   private readonly props: RayClusterNetworkPolicyProps;
+  /** Bumped when a submitter is added: the policies' renders are stale. */
+  private version = 0;
 
   constructor(scope: Construct, id: string, props: RayClusterNetworkPolicyProps) {
     super(scope, id);
     this.props = props;
     this.resource = this.policy('Resource', `${props.clusterName}-isolation`, () => isolationPolicySpec(this.spec()));
-    if (props.autoscaling) this.ensureHeadPolicy();
+    if (props.autoscaling || (props.fixedHeadIngress ?? []).length > 0) this.ensureHeadPolicy();
+    if (props.submitter) this.addSubmitter('Submitter', `${props.clusterName}-submitter`, props.submitter);
+  }
+
+  /**
+   * @internal Lets a RayJob's K8sJobMode submitter pods (`labels`) reach the head's dashboard, and
+   * gives them their own policy `policyName` (egress to the dashboard and DNS only).
+   */
+  public addSubmitter(id: string, policyName: string, labels: Record<string, string>): ApiObject {
+    const spec: SubmitterSpec = { policyName, labels: { ...labels } };
+    const resource = this.policy(id, policyName, () => submitterPolicySpec(this.spec(), spec));
+    this.submitters.push({ spec, resource });
+    this.ensureHeadPolicy();
+    this.version++;
+    return resource;
   }
 
   /** What the policies are generated from, with the connections declared so far. */
   private spec(): ClusterNetworkSpec {
     const p = this.props;
     const plan = p.network.pinnedPorts;
+    const declared = p.connections._rules();
     return {
       clusterName: p.clusterName,
       namespace: p.namespace,
-      selector: { [RAY_LABELS.cluster]: p.clusterName },
+      selector: { ...(p.selector ?? { [RAY_LABELS.cluster]: p.clusterName }) },
       dns: p.network.dns,
       autoscaling: p.autoscaling,
       apiServer: p.network.apiServer,
       internalPorts: plan ? pinnedPolicyPorts(plan) : undefined,
-      ...p.connections._rules(),
+      ingress: [...(p.fixedIngress ?? []), ...declared.ingress],
+      headIngress: [...(p.fixedHeadIngress ?? []), ...declared.headIngress],
+      egress: declared.egress,
+      submitters: this.submitters.map((x) => x.spec),
     };
   }
 
@@ -102,6 +149,7 @@ export class RayClusterNetworkPolicy extends Construct {
     const spec = this.spec();
     const out: ExpectedPolicy[] = [{ name: `${spec.clusterName}-isolation`, namespace: spec.namespace, spec: isolationPolicySpec(spec) }];
     if (this.head || needsHeadPolicy(spec)) out.push({ name: `${spec.clusterName}-head`, namespace: spec.namespace, spec: headPolicySpec(spec) });
+    for (const x of spec.submitters) out.push({ name: x.policyName, namespace: spec.namespace, spec: submitterPolicySpec(spec, x) });
     return out;
   }
 
@@ -109,6 +157,7 @@ export class RayClusterNetworkPolicy extends Construct {
   public renderedPolicies(): JsonObject[] {
     const out = [(this.resource as NetworkPolicyResource).renderForValidation() as JsonObject];
     if (this.head) out.push(this.head.renderForValidation() as JsonObject);
+    for (const x of this.submitters) out.push(x.resource.renderForValidation() as JsonObject);
     return out;
   }
 
@@ -120,6 +169,11 @@ export class RayClusterNetworkPolicy extends Construct {
   /** The head policy as it will be synthesized, when there is one (frozen, as above). */
   public renderHeadForValidation(): unknown {
     return this.head ? deepFreeze(this.head.renderForValidation()) : undefined;
+  }
+
+  /** The policies of the RayJob submitters of this cluster (`<rayjob>-submitter`). */
+  public get submitterResources(): ApiObject[] {
+    return this.submitters.map((x) => x.resource);
   }
 
   /** The head pod's policy (`<cluster>-head`), when there is one: declared ingress to head ports and the autoscaler's API-server egress. */
@@ -139,6 +193,6 @@ export class RayClusterNetworkPolicy extends Construct {
       ...NETWORK_POLICY,
       metadata: { name, namespace: p.namespace, labels: p.labels, annotations: p.annotations },
       spec: Lazy.any({ produce: spec }),
-    }, () => p.connections.version);
+    }, () => p.connections.version + this.version);
   }
 }

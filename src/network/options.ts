@@ -1,7 +1,9 @@
 import { NetworkMode, PinnedPortsOptions, planPinnedPorts } from './pinned-ports';
 import { ipInBlock } from '../kubernetes/cidr';
 import { cidrPrefix, isDns1123Label } from '../kubernetes/names';
-import { ApiServerTarget, DEFAULT_API_SERVER_PORT, DEFAULT_DNS, DnsTarget, METADATA_ADDRESSES, MIN_PREFIX } from '../policy/network-policies';
+import {
+  ApiServerTarget, DEFAULT_API_SERVER_PORT, DEFAULT_DNS, DEFAULT_OPERATOR, DnsTarget, METADATA_ADDRESSES, MIN_PREFIX, OperatorTarget,
+} from '../policy/network-policies';
 import { PinnedPortPlan } from '../policy/pinned-ports';
 import { checkSelector, describe, enumValue, optionalPort, PropsError, requireCidr, requireString } from '../validation';
 
@@ -64,6 +66,24 @@ export interface NetworkOptions {
    * @default - see PinnedPortsOptions
    */
   readonly pinnedPorts?: PinnedPortsOptions;
+  /**
+   * Where the KubeRay operator runs (a platform setting). The operator calls the dashboard of
+   * every RayJob's and RayService's cluster (job status, Serve applications) and a RayService
+   * head's serve port (its proxy health check), so those clusters let it in on exactly those ports.
+   * @default - namespace `kuberay-system`, pods labelled `app.kubernetes.io/name: kuberay-operator` (the Helm chart's labels)
+   */
+  readonly operator?: KubeRayOperatorLocation;
+}
+
+/** Where the KubeRay operator's pods run. */
+export interface KubeRayOperatorLocation {
+  /** The operator's namespace. */
+  readonly namespace: string;
+  /**
+   * Labels of the operator's pods.
+   * @default { 'app.kubernetes.io/name': 'kuberay-operator' }
+   */
+  readonly podLabels?: Record<string, string>;
 }
 
 /** Network options, checked and with their defaults applied (an immutable copy of the props). */
@@ -76,6 +96,8 @@ export interface ResolvedNetwork {
   readonly mode: NetworkMode;
   /** The pinned ports, in pinned-ports mode. */
   readonly pinnedPorts?: PinnedPortPlan;
+  /** Where the KubeRay operator runs. */
+  readonly operator: OperatorTarget;
 }
 
 /** Checks DNS options (every construct that renders a DNS rule uses this) and applies the defaults. */
@@ -118,5 +140,17 @@ export function resolveNetworkOptions(prop: string, network: NetworkOptions | un
     apiServer: resolveApiServer(`${prop}.apiServer`, network?.apiServer),
     mode,
     pinnedPorts: mode === NetworkMode.PINNED_PORTS ? planPinnedPorts(`${prop}.pinnedPorts`, network?.pinnedPorts) : undefined,
+    operator: resolveOperator(`${prop}.operator`, network?.operator),
   });
+}
+
+/** Checks where the operator runs and applies the chart's default labels. */
+export function resolveOperator(prop: string, operator: KubeRayOperatorLocation | undefined): OperatorTarget {
+  if (operator === undefined) return DEFAULT_OPERATOR;
+  if (operator === null || typeof operator !== 'object' || Array.isArray(operator)) {
+    throw new PropsError(`${prop}: expected { namespace, podLabels? }, got ${describe(operator)}`);
+  }
+  const namespace = requireString(`${prop}.namespace`, operator.namespace, isDns1123Label, 'a namespace name');
+  const podLabels = operator.podLabels === undefined ? DEFAULT_OPERATOR.podLabels : checkSelector(`${prop}.podLabels`, operator.podLabels);
+  return Object.freeze({ namespace, podLabels: Object.freeze({ ...podLabels }) });
 }

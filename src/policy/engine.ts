@@ -32,6 +32,21 @@ export interface DocumentResult {
   readonly namespace: string;
   /** Each rule's result. */
   readonly rules: Record<RuleId, RuleResult>;
+  /**
+   * Findings that do not fail the document: Ray token authentication off, what KubeRay would refuse
+   * (it then creates nothing), facts a reader should know. Empty for most documents.
+   */
+  readonly warnings: readonly Warning[];
+}
+
+/** A finding that does not fail the document. */
+export interface Warning {
+  /** The field it is about. */
+  readonly path: string;
+  /** What it means. */
+  readonly message: string;
+  /** What to do. */
+  readonly fix?: string;
 }
 
 /** Options of the policy engine. */
@@ -74,8 +89,10 @@ function tenantMap(tenants: CheckOptions['tenants']): ReadonlyMap<string, Tenant
 
 /**
  * Judges one manifest with every rule of the registry (`rules.ts`) that applies to its kind:
- * RayClusters get all three rules; Pods get `pod-security` (the tenant rules `skip`); other kinds
- * skip every rule. Never throws on malformed documents.
+ * RayClusters get all three rules; Pods get `pod-security`, and `enforce-tenant-isolation` when
+ * `tenants` are given and the Pod's namespace is a tenant's (else it is `skip`ped, as
+ * `generate-network-policies` is); other kinds skip every rule. Never throws on malformed
+ * documents.
  */
 export function checkDocument(doc: unknown, options: CheckOptions = {}, where: { source?: string; index?: number } = {}): DocumentResult {
   return checkWith(doc, options, tenantMap(options.tenants), where);
@@ -90,7 +107,18 @@ function checkWith(doc: unknown, options: CheckOptions, tenants: ReadonlyMap<str
     pssLevel: options.pssLevel, pssVersion: options.pssVersion, initContainerInjection: options.initContainerInjection, tenants,
   });
   const rules = {} as Record<RuleId, RuleResult>;
-  for (const rule of RULES) rules[rule.id] = ctx && rule.kinds.includes(ctx.kind) ? result(rule.check(ctx)) : SKIP;
+  for (const rule of RULES) {
+    rules[rule.id] = ctx && rule.kinds.includes(ctx.kind) && (rule.applies?.(ctx) ?? true) ? result(rule.check(ctx)) : SKIP;
+  }
+  const warnings: Warning[] = [];
+  if (ctx && ctx.kind !== 'Pod') {
+    const w = ctx.workload();
+    warnings.push(...w.advisories.map((a) => ({ path: a.path, message: a.message, ...(a.fix ? { fix: a.fix } : {}) })));
+    warnings.push(...w.refusals.map((r) => ({
+      path: r.path,
+      message: `KubeRay would refuse this ${ctx.kind} (${r.check}${r.gate ? `, gate ${r.gate}` : ''}) and create nothing from it: ${r.message}`,
+    })));
+  }
   return {
     ...(where.source !== undefined ? { source: where.source } : {}),
     ...(where.index !== undefined ? { index: where.index } : {}),
@@ -98,6 +126,7 @@ function checkWith(doc: unknown, options: CheckOptions, tenants: ReadonlyMap<str
     name: asString(metadata?.name) ?? '',
     namespace: asString(metadata?.namespace) ?? '',
     rules,
+    warnings,
   };
 }
 

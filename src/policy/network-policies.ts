@@ -6,7 +6,7 @@
  * @module
  */
 import { PolicyPort } from './pinned-ports';
-import { RAY_LABELS } from '../kuberay/constants';
+import { RAY_LABELS, RAY_PORTS } from '../kuberay/constants';
 import { JsonMap } from '../kubernetes/json';
 
 /** Where cluster DNS runs: the target of every DNS egress rule. */
@@ -102,6 +102,41 @@ export interface ClusterNetworkSpec {
   readonly headIngress: readonly DeclaredRule[];
   /** Declared egress. */
   readonly egress: readonly DeclaredRule[];
+  /**
+   * RayJob K8sJobMode submitters that submit to this cluster: each gets its own policy (egress
+   * only, to the head's dashboard and DNS), and the head lets them in on the dashboard port.
+   */
+  readonly submitters: readonly SubmitterSpec[];
+}
+
+/** One RayJob's submitter pods. */
+export interface SubmitterSpec {
+  /** The name of its policy (`<rayjob>-submitter`). */
+  readonly policyName: string;
+  /** The labels of its pods. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** The KubeRay operator's pods, for the ingress the operator needs (it calls the dashboard of RayJob and RayService clusters). */
+export interface OperatorTarget {
+  /** The operator's namespace. */
+  readonly namespace: string;
+  /** Labels of the operator's pods. */
+  readonly podLabels: Readonly<Record<string, string>>;
+}
+
+/** The KubeRay Helm chart's defaults: `helm install kuberay-operator kuberay/kuberay-operator -n kuberay-system`. */
+export const DEFAULT_OPERATOR: OperatorTarget = Object.freeze({
+  namespace: 'kuberay-system',
+  podLabels: Object.freeze({ 'app.kubernetes.io/name': 'kuberay-operator' }),
+});
+
+/** The NetworkPolicy peer of the operator's pods. */
+export function operatorPeer(o: OperatorTarget): JsonMap {
+  return {
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': o.namespace } },
+    podSelector: { matchLabels: { ...o.podLabels } },
+  };
 }
 
 /** A NetworkPolicy port in manifest form. */
@@ -143,9 +178,9 @@ export function isolationPolicySpec(s: ClusterNetworkSpec): JsonMap {
   };
 }
 
-/** Whether the cluster has a `<cluster>-head` policy: with autoscaling, or declared ingress to a head port. */
-export function needsHeadPolicy(s: Pick<ClusterNetworkSpec, 'autoscaling' | 'headIngress'>): boolean {
-  return s.autoscaling || s.headIngress.length > 0;
+/** Whether the cluster has a `<cluster>-head` policy: with autoscaling, a submitter, or ingress to a head port. */
+export function needsHeadPolicy(s: Pick<ClusterNetworkSpec, 'autoscaling' | 'headIngress' | 'submitters'>): boolean {
+  return s.autoscaling || s.headIngress.length > 0 || s.submitters.length > 0;
 }
 
 /**
@@ -153,12 +188,35 @@ export function needsHeadPolicy(s: Pick<ClusterNetworkSpec, 'autoscaling' | 'hea
  * (dashboard/Jobs API, Ray Client, GCS, head metrics) and the autoscaler's API-server egress.
  */
 export function headPolicySpec(s: ClusterNetworkSpec): JsonMap {
+  const submitter: DeclaredRule[] = s.submitters.map((x) => ({
+    peers: [{ podSelector: { matchLabels: { ...x.labels } } }], ports: [{ protocol: 'TCP', port: RAY_PORTS.dashboard }],
+  }));
   return {
-    podSelector: { matchLabels: { ...s.selector, [RAY_LABELS.nodeType]: 'head' } },
+    podSelector: headSelector(s),
     policyTypes: ['Ingress', 'Egress'],
-    ingress: declared(s.headIngress, 'from'),
+    ingress: declared([...submitter, ...s.headIngress], 'from'),
     egress: s.autoscaling && s.apiServer
       ? [{ to: [{ ipBlock: { cidr: s.apiServer.cidr } }], ports: [policyPort({ protocol: 'TCP', port: s.apiServer.port })] }]
       : [],
+  };
+}
+
+function headSelector(s: ClusterNetworkSpec): JsonMap {
+  return { matchLabels: { ...s.selector, [RAY_LABELS.nodeType]: 'head' } };
+}
+
+/**
+ * The spec of a submitter's policy, selecting a RayJob's K8sJobMode submitter pods: no ingress;
+ * egress to the head's dashboard (the Jobs API it submits to) and DNS, nothing else.
+ */
+export function submitterPolicySpec(s: ClusterNetworkSpec, submitter: SubmitterSpec): JsonMap {
+  return {
+    podSelector: { matchLabels: { ...submitter.labels } },
+    policyTypes: ['Ingress', 'Egress'],
+    ingress: [],
+    egress: [
+      { to: [{ podSelector: headSelector(s) }], ports: [policyPort({ protocol: 'TCP', port: RAY_PORTS.dashboard })] },
+      dnsEgressRule(s.dns),
+    ],
   };
 }

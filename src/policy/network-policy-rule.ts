@@ -109,12 +109,15 @@ function describeRule(rule: JsonValue | undefined, side: 'ingress' | 'egress'): 
   return `${who} ${ports}`;
 }
 
-/** In pinned-ports mode the rendered `rayStartParams` must still pin what the policy opens. */
-export function checkPinnedPorts(cluster: JsonObject, plan: PinnedPortPlan): Violation[] {
-  const spec = asObject(cluster.spec) ?? {};
+/**
+ * In pinned-ports mode the rendered `rayStartParams` must still pin what the policy opens.
+ * `clusterSpec` is the cluster's spec, at `specPath` in the document (`spec`, `spec.rayClusterSpec`).
+ */
+export function checkPinnedPorts(clusterSpec: JsonObject, plan: PinnedPortPlan, specPath = 'spec'): Violation[] {
+  const spec = clusterSpec;
   const groups = [
-    { path: 'spec.headGroupSpec', group: asObject(spec.headGroupSpec), head: true },
-    ...Array.from(asArray(spec.workerGroupSpecs), (g, i) => ({ path: `spec.workerGroupSpecs[${i}]`, group: asObject(g), head: false })),
+    { path: `${specPath}.headGroupSpec`, group: asObject(spec.headGroupSpec), head: true },
+    ...Array.from(asArray(spec.workerGroupSpecs), (g, i) => ({ path: `${specPath}.workerGroupSpecs[${i}]`, group: asObject(g), head: false })),
   ];
   const out: Violation[] = [];
   for (const { path, group, head } of groups) {
@@ -130,6 +133,31 @@ export function checkPinnedPorts(cluster: JsonObject, plan: PinnedPortPlan): Vio
           fix: 'remove the patch, or change the port through network.pinnedPorts',
         });
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * The labels the workload's NetworkPolicies select by must be on every pod template they are meant
+ * for, with the generated value: a patch that removes or changes one leaves those pods outside
+ * their policies (and, behind the namespace's default-deny, cut off).
+ */
+export function checkTemplateLabels(templates: readonly { readonly path: string; readonly template: JsonValue | undefined }[],
+  labels: Readonly<Record<string, string>>): Violation[] {
+  const out: Violation[] = [];
+  for (const { path, template } of templates) {
+    const actual = asObject(asObject(asObject(template)?.metadata)?.labels) ?? {};
+    for (const [k, v] of Object.entries(labels)) {
+      if (actual[k] === v) continue;
+      out.push({
+        rule: RULE,
+        path: `${path}.metadata.labels["${k}"]`,
+        value: actual[k],
+        bound: v,
+        message: 'the label the workload\'s NetworkPolicies select these pods by was changed or removed: the pods would be outside their policies',
+        fix: 'remove the patch that changed the template\'s labels',
+      });
     }
   }
   return out;

@@ -1,5 +1,6 @@
 import { buildRayPods, BuildRayPodsOptions, RayPod } from '../kuberay';
 import { evaluatePodSecurity, PssOptions } from './pod-security';
+import type { TenantPod } from './tenant-isolation';
 import { JsonObject, Violation } from './types';
 
 const RULE = 'pod-security' as const;
@@ -22,6 +23,11 @@ export function checkPodSecurityOfPod(pod: JsonObject, options: PodSecurityRuleO
  */
 export function checkPodSecurityOfRayCluster(rayCluster: JsonObject, options: PodSecurityRuleOptions = {},
   pods: readonly RayPod[] = buildRayPods(rayCluster, options)): Violation[] {
+  return checkPodSecurityOfRayPods(pods, options);
+}
+
+/** `pod-security` for the pods KubeRay builds from a cluster (of a RayCluster, RayJob or RayService). */
+export function checkPodSecurityOfRayPods(pods: readonly RayPod[], options: PodSecurityRuleOptions = {}): Violation[] {
   const out: Violation[] = [];
   const seen = new Set<string>();
   for (const rayPod of pods) {
@@ -34,6 +40,11 @@ export function checkPodSecurityOfRayCluster(rayCluster: JsonObject, options: Po
     }
   }
   return out;
+}
+
+/** `pod-security` for a pod KubeRay creates beside a cluster (a RayJob's submitter pod); paths point into the document. */
+export function checkPodSecurityOfTenantPod(p: TenantPod, options: PodSecurityRuleOptions = {}): Violation[] {
+  return toViolations(evaluatePodSecurity(p.pod, options, p.source), p.what);
 }
 
 function toViolations(findings: ReturnType<typeof evaluatePodSecurity>, context: string | undefined): Violation[] {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Probe } from './evaluate';
+import { Probe } from './types';
 
 /** Default probes of `secure-ray reach`: Ray's fixed ports, samples of its random ones, and DNS. */
 export const RAY_PROBES: readonly Required<Probe>[] = [

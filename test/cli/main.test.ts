@@ -120,7 +120,7 @@ describe('--output json', () => {
     expect(r.out.errors).toEqual([]);
   });
 
-  test('a Pod gets pod-security only; violations carry check and path', async () => {
+  test('a Pod gets pod-security only (without --tenants); violations carry check and path', async () => {
     const r = await track(json([`${F}/pod.yaml`]));
     const [pod] = r.out.documents;
     expect(pod.rules['enforce-tenant-isolation'].status).toBe('skip');
@@ -145,7 +145,7 @@ describe('inputs', () => {
     expect(again.out.documents.map((d: any) => d.source)).toEqual([`${F}/dir/a/c.yml`, `${F}/dir/b.yaml`]);
   });
 
-  test('skips node_modules and dot-directories; binary files are input errors', async () => {
+  test('skips node_modules and dot-directories, naming each on stderr; binary files are input errors', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-ray-cli-'));
     try {
       const cm = fs.readFileSync(`${F}/configmap.yaml`);
@@ -156,7 +156,13 @@ describe('inputs', () => {
       expect(r.code).toBe(2);
       expect(r.out.documents.map((d: any) => path.relative(tmp, d.source))).toEqual(['a.yml', 'b/2.json', 'z/1.yaml']);
       expect(r.out.errors).toEqual([{ source: path.join(tmp, 'bin.yaml'), line: null, message: 'binary file' }]);
-      expect(r.stderr).toBe(`secure-ray: ${path.join(tmp, 'bin.yaml')}: binary file\n`);
+      // A skipped directory is named (a note, not an error), so nothing is left out silently.
+      const note = (d: string) => `secure-ray: note: ${path.join(tmp, d)}: skipped (node_modules and directories whose name starts with "." are not searched; give the directory itself as a PATH to check it)\n`;
+      expect(r.stderr).toBe(`${note('.git')}${note('node_modules')}secure-ray: ${path.join(tmp, 'bin.yaml')}: binary file\n`);
+      // Given as the PATH itself, a skipped directory is searched.
+      const direct = await track(json([path.join(tmp, 'node_modules')]));
+      expect(direct.code).toBe(0);
+      expect(direct.out.documents.map((d: any) => path.relative(tmp, d.source))).toEqual(['node_modules/x.yaml']);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
@@ -199,6 +205,17 @@ describe('options', () => {
       path: 'spec.workerGroupSpecs[0].template.spec.containers[0].resources.limits.cpu',
       bound: '<= 2 (maxCpu)',
     });
+  });
+
+  test('--tenants judges a Pod in a tenant\'s namespace with enforce-tenant-isolation, as the admission policies do', async () => {
+    const r = await track(json(['--pss-level=baseline', `--tenants=${F}/tenants.yaml`, `${F}/pod.yaml`]));
+    expect(r.code).toBe(1);
+    const rule = r.out.documents[0].rules['enforce-tenant-isolation'];
+    expect(rule.status).toBe('fail');
+    expect(rule.violations.map((v: { path: string }) => v.path)).toEqual([
+      'spec.nodeSelector', 'spec.tolerations', 'spec.containers[0].resources.limits.cpu', 'spec.containers[0].resources.requests.cpu',
+      'spec.containers[0].resources.limits.memory', 'spec.containers[0].resources.requests.memory',
+    ]);
   });
 
   test('a bad tenants file is exit 2, one line, nothing on stdout', async () => {

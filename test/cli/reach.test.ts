@@ -38,6 +38,28 @@ function constructYaml(): string {
   return Testing.synth(chart).map((d) => stringify(d)).join('---\n');
 }
 
+/**
+ * `n` plain Pods over `clusters` groups in 2 namespaces (pod i in group i % clusters, labelled
+ * app=c<group>), one NetworkPolicy per group of the first 3 letting the group reach itself, and
+ * kube-dns; as one YAML stream.
+ */
+function manyPods(n: number, clusters = 3): string {
+  const docs: object[] = [];
+  for (let i = 0; i < n; i++) {
+    const g = i % clusters;
+    docs.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `pod-${i}`, namespace: `ns-${g % 2}`, labels: { app: `c${g}`, idx: String(i) } }, spec: { containers: [{ name: 'c', image: 'x' }] } });
+  }
+  for (let g = 0; g < clusters; g++) {
+    docs.push({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: `c${g}`, namespace: `ns-${g % 2}` },
+      spec: { podSelector: { matchLabels: { app: `c${g}` } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: `c${g}` } } }] }] },
+    });
+  }
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs });
+}
+
 const ALL = ['gcs', 'dashboard', 'client', 'worker', 'raylet', 'object-manager', 'metrics', 'agent', 'dns', 'dns-tcp'];
 
 let cwd: string;
@@ -137,6 +159,7 @@ describe('secure-ray reach', () => {
     [['reach', '--external', 'a=1.2.3.4', '--external', 'a=1.2.3.5', 'x'], '--external "a" is given twice'],
     [['reach', '--ports', '70000', 'x'], 'invalid --ports item "70000"'],
     [['reach', '--ports', '53/ICMP', 'x'], 'invalid --ports item "53/ICMP"'],
+    [['reach', '--by', 'node', 'x'], 'invalid --by "node": expected auto, pod or shape'],
     [['reach', '--pss-level', 'baseline', 'x'], 'option --pss-level does not apply to reach'],
     [['check', '--external', 'a=1.2.3.4', 'x'], 'option --external does not apply to check'],
     [['check', '--output', 'markdown', 'x'], 'invalid --output "markdown": expected text or json'],
@@ -150,6 +173,7 @@ describe('secure-ray reach', () => {
 
   test('parseArgs: defaults and repeated options', () => {
     expect(parseArgs(['reach', 'a.yaml'])).toEqual({ command: 'reach', output: 'text', externals: [], paths: ['a.yaml'] });
+    expect(parseArgs(['reach', '--by', 'shape', 'a.yaml'])).toEqual({ command: 'reach', output: 'text', by: 'shape', externals: [], paths: ['a.yaml'] });
     expect(parseArgs(['reach', '--ports', 'gcs=6379', '--ports', '53/udp,8265', '-'])).toEqual({
       command: 'reach',
       output: 'text',
@@ -159,11 +183,125 @@ describe('secure-ray reach', () => {
     });
   });
 
+  test('notes: other APIs\' policies, refused and duplicate policies, hostNetwork pods — on stderr, in JSON, at the end of the text', async () => {
+    const docs = [
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop', labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'agent', namespace: 'shop', labels: { app: 'agent' } }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'x' }] } },
+      { apiVersion: 'projectcalico.org/v3', kind: 'NetworkPolicy', metadata: { name: 'calico', namespace: 'shop' }, spec: { selector: 'all()' } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'bad', namespace: 'shop' }, spec: { ingress: [{ from: [{}] }] } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: { matchLabels: { app: 'none' } } } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {} } },
+    ].map((d) => stringify(d)).join('---\n');
+    const j = await json(['--ports', '80', '-'], docs);
+    expect(j.code).toBe(0);
+    expect(j.out.policies).toEqual(['shop/deny']);
+    expect(j.out.notes.map((n: any) => [n.kind, n.object])).toEqual([
+      ['not-modelled', 'NetworkPolicy projectcalico.org/v3 shop/calico'],
+      ['invalid', 'NetworkPolicy networking.k8s.io/v1 shop/bad'],
+      ['duplicate', 'NetworkPolicy networking.k8s.io/v1 shop/deny'],
+      ['host-network', 'Pod shop/agent'],
+    ]);
+    expect(j.stderr.split('\n').filter((l) => l !== '')).toEqual(j.out.notes.map((n: any) => `secure-ray: note: ${n.object}: ${n.message}`));
+    // the later shop/deny selects every pod: web is isolated, the hostNetwork agent is not
+    expect(allowed(j.out, 'shop/agent', 'shop/web')).toEqual(['80/TCP']);
+    expect(j.out.matrix.find((c: any) => c.from === 'shop/agent' && c.to === 'shop/web').depends).toEqual(['80/TCP']);
+    expect(allowed(j.out, 'kube-system/kube-dns', 'shop/web')).toEqual([]);
+    expect(allowed(j.out, 'kube-system/kube-dns', 'shop/agent')).toEqual(['80/TCP']);
+    const t = await cli(['reach', '--ports', '80', '-'], docs);
+    const lines = t.stdout.split('\n');
+    expect(lines[0]).toBe('3 peers, 1 probes, 1 NetworkPolicies (✓ allowed, - denied, ? allowed by some network plugins only; only the policies in the input apply)');
+    expect(lines.find((l) => l.startsWith('shop/agent ') && l.includes(' shop/web '))!.split(/\s+/)[2]).toBe('?');
+    expect(lines.find((l) => l.startsWith('kube-system/kube-dns ') && l.includes(' shop/web '))!.split(/\s+/)[2]).toBe('-');
+    expect(t.stdout).toContain('\nnotes:\n- NetworkPolicy projectcalico.org/v3 shop/calico: ');
+    const md = await cli(['reach', '--output', 'markdown', '--ports', '80', '-'], docs);
+    expect(md.stdout).toContain('| shop/agent | shop/web | ? |');
+  });
+
+  test('more than 100 peers: grouped by shape, with member counts, fully denied pairs of shapes counted, not listed', async () => {
+    const input = manyPods(150);
+    const r = await cli(['reach', '--ports', 'gcs=6379,dns=53/UDP', '-'], input);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('151 peers in 4 shapes, 2 probes, 3 NetworkPolicies (✓ allowed, - denied; only the policies in the input apply)');
+    expect(lines[2]).toMatch(/^grouped by shape \(more than 100 peers; --by pod lists every pair\): /);
+    expect(r.stdout).toMatch(/\nSHAPE +PEERS +NAMESPACES +EXAMPLE +LABELS\n/);
+    expect(r.stdout).toMatch(/\nS1 +50 +ns-0 +ns-0\/pod-0 +app=c0\n/);
+    expect(r.stdout).toMatch(/\nS4 +1 +kube-system +kube-system\/kube-dns\n/); // no label of it is read by a selector
+    const rows = lines.filter((l) => /^S\d+ +S\d+ /.test(l)).map((l) => l.split(/ +/));
+    // each group reaches itself on every port, and everyone reaches kube-dns (nothing isolates it); nothing else
+    expect(rows).toEqual([
+      ['S1', 'S1', '2450', '✓', '✓'], ['S1', 'S4', '50', '✓', '✓'],
+      ['S2', 'S2', '2450', '✓', '✓'], ['S2', 'S4', '50', '✓', '✓'],
+      ['S3', 'S3', '2450', '✓', '✓'], ['S3', 'S4', '50', '✓', '✓'],
+    ]);
+    expect(r.stdout).toContain('\n9 pairs of shapes (15150 pairs of peers) with every probe denied are not listed.\n');
+
+    const j = await json(['--ports', 'gcs=6379,dns=53/UDP', '-'], input);
+    expect(j.out.view).toBe('shape');
+    expect(j.out.shapes[0]).toEqual(expect.objectContaining({ id: 'S1', size: 50, namespaces: ['ns-0'], labels: { app: 'c0' } }));
+    expect(j.out.shapes[0].members).toHaveLength(50);
+    expect(j.out.peers[0]).toEqual(expect.objectContaining({ id: 'ns-0/pod-0', shape: 'S1' }));
+    expect(j.out.matrix[0]).toEqual(expect.objectContaining({ from: 'S1', to: 'S1', pairs: 2450, allowed: ['gcs', 'dns'], denied: [] }));
+    expect(j.out.omitted).toEqual({ shapePairs: 9, peerPairs: 15150 });
+  });
+
+  test('--by pod lists every pair of a large input; --by shape groups a small one; the two views agree', async () => {
+    const input = manyPods(120);
+    const pods = await json(['--by', 'pod', '--ports', 'gcs=6379,dns=53/UDP', '-'], input);
+    const shapes = await json(['--by', 'shape', '--ports', 'gcs=6379,dns=53/UDP', '-'], input);
+    expect(pods.out.view).toBe('pod');
+    expect(pods.out.matrix).toHaveLength(121 * 120);
+    const shapeOf = new Map<string, string>(shapes.out.peers.map((p: any) => [p.id, p.shape]));
+    const rowOf = new Map<string, string[]>(shapes.out.matrix.map((c: any) => [`${c.from} ${c.to}`, c.allowed]));
+    for (const c of pods.out.matrix) expect([c.from, c.to, rowOf.get(`${shapeOf.get(c.from)} ${shapeOf.get(c.to)}`) ?? []]).toEqual([c.from, c.to, c.allowed]);
+    const small = await cli(['reach', '--by', 'shape', `${F}/seed-style.yaml`]);
+    expect(small.stdout.split('\n')[0]).toBe('4 peers in 2 shapes, 10 probes, 1 NetworkPolicies (✓ allowed, - denied; only the policies in the input apply)');
+  });
+
+  test('markdown by shape: a table of shapes, then a row per listed pair of shapes', async () => {
+    const r = await cli(['reach', '--output', 'markdown', '--external', 'internet=8.8.8.8', '--ports', 'gcs=6379', '-'], manyPods(150));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^152 peers in 5 shapes, 1 probes, 3 NetworkPolicies \(only the policies in the input apply\); grouped by shape \(more than 100 peers/);
+    expect(r.stdout).toContain('| shape | peers | namespaces | example | labels |\n|---|--:|---|---|---|\n| S1 | 50 | ns-0 | ns-0/pod-0 | app=c0 |\n');
+    expect(r.stdout).toContain('| S5 | 1 | (external) | internet |  |\n');
+    expect(r.stdout).toContain('| from | to | pairs | gcs 6379/TCP |\n|---|---|--:|:-:|\n| S1 | S1 | 2450 | ✓ |\n');
+    expect(r.stdout).toContain('| S5 | S4 | 1 | ✓ |\n'); // the internet reaches kube-dns, which nothing isolates
+    expect(r.stdout).toMatch(/\n\d+ pairs of shapes \(\d+ pairs of peers\) with every probe denied are not listed\.\n$/);
+  });
+
+  test('a JSON List (kubectl get -o json) and the same objects as a YAML stream give the same report', async () => {
+    const list = manyPods(30);
+    const yamlStream = (JSON.parse(list).items as object[]).map((d) => stringify(d)).join('---\n');
+    const fromJson = await cli(['reach', '--output', 'json', '-'], list);
+    const fromYaml = await cli(['reach', '--output', 'json', '-'], yamlStream);
+    expect(fromJson.code).toBe(0);
+    expect(fromJson.stdout).toBe(fromYaml.stdout);
+    // a JSON text that is not one object (or a List of objects) goes to the YAML reader, which reports it
+    const bad = await cli(['reach', '-'], '{"kind": "List", "items": [1]}');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('item 0 of List document 0 is a number, not a Kubernetes object');
+    const broken = await cli(['reach', '-'], '{"kind": "Pod", ');
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^secure-ray: -:1: invalid YAML: /);
+  });
+
+  test('scale: 5,000 pods in 100 clusters take seconds, not pairs of pods', async () => {
+    const t0 = Date.now();
+    const r = await cli(['reach', '--output', 'json', '-'], manyPods(5000, 100));
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.shapes).toHaveLength(101);
+    expect(out.peers).toHaveLength(5001);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  }, 60_000);
+
   test('--help documents both commands', async () => {
     const r = await cli(['reach', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(USAGE);
     expect(USAGE).toMatch(/^Usage: secure-ray check \[options\] PATH\.\.\.\n {7}secure-ray reach \[options\] PATH\.\.\.\n/);
     expect(USAGE).toContain('--external NAME=IP');
+    expect(USAGE).toContain('--by auto|pod|shape');
+    expect(USAGE).toContain('Up to\n100 peers it lists every pair of peers; above, it lists the shapes');
   });
 });

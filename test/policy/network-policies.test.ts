@@ -16,6 +16,7 @@ const spec: ClusterNetworkSpec = {
   ingress: [{ peers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }],
   headIngress: [{ peers: [{ podSelector: { matchLabels: { app: 'submitter' } } }], ports: [{ protocol: 'TCP', port: 8265 }] }],
   egress: [],
+  submitters: [],
 };
 const self = { podSelector: { matchLabels: { 'ray.io/cluster': 'rc' } } };
 
@@ -58,7 +59,7 @@ describe('the generated NetworkPolicies', () => {
 
   test('head: declared head ingress and, with autoscaling, the API server only', () => {
     expect(needsHeadPolicy(spec)).toBe(true);
-    expect(needsHeadPolicy({ autoscaling: false, headIngress: [] })).toBe(false);
+    expect(needsHeadPolicy({ autoscaling: false, headIngress: [], submitters: [] })).toBe(false);
     expect(headPolicySpec(spec)).toEqual({
       podSelector: { matchLabels: { 'ray.io/cluster': 'rc', 'ray.io/node-type': 'head' } },
       policyTypes: ['Ingress', 'Egress'],
@@ -124,7 +125,7 @@ describe('checkGeneratedNetworkPolicy and checkPinnedPorts (rules on rendered ou
         workerGroupSpecs: [{ rayStartParams: { ...pinnedStartParams(plan, false), 'max-worker-port': '19999' } }],
       },
     };
-    expect(checkPinnedPorts(rc, plan).map((v) => [v.path, v.value, v.bound]))
+    expect(checkPinnedPorts(rc.spec, plan).map((v) => [v.path, v.value, v.bound]))
       .toEqual([['spec.workerGroupSpecs[0].rayStartParams["max-worker-port"]', '19999', '11001']]);
   });
 });

@@ -16,7 +16,7 @@ describe('the engine\'s rule registry', () => {
   });
 
   test('every rule judges at least one kind, only kinds the engine recognises, and says what it asks', () => {
-    const known = ['RayCluster', 'Pod'];
+    const known = ['RayCluster', 'RayJob', 'RayService', 'RayCronJob', 'Pod'];
     for (const r of RULES) {
       expect({ id: r.id, kinds: r.kinds.length > 0, known: r.kinds.every((k) => known.includes(k)), summary: r.summary.length > 20 })
         .toEqual({ id: r.id, kinds: true, known: true, summary: true });

@@ -11,7 +11,7 @@
 import { Duration, JsonPatch } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  AutoscalerVersion, AutoscalingOptions, ContainerOptions, ContainerResources, EmptyDirMedium, NetworkOptions, RayVolume,
+  AutoscalerVersion, AutoscalingOptions, ContainerOptions, ContainerResources, EmptyDirMedium, NetworkOptions, RayAuthentication, RayVolume,
   SecureTenantRayClusterProps, TaintEffect, TenantProfileProps, UpscalingMode, VolumeMount, WorkerGroupOptions,
 } from '../../src';
 import { reservedNamespaceReason } from '../../src/kubernetes/names';
@@ -513,6 +513,8 @@ export const caseArb: fc.Arbitrary<Case> = fc.boolean().chain((hostile) => tenan
       props: stripUndefined({
         name: c.name,
         rayVersion: c.rayVersion,
+        // Ray token authentication (the default) needs Ray 2.52 or newer.
+        authentication: c.rayVersion !== undefined && c.rayVersion !== '2.52.0' ? RayAuthentication.NONE : undefined,
         image: c.image,
         labels: c.labels,
         runAsUser: c.runAsUser,

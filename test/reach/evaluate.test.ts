@@ -1,6 +1,6 @@
 import { cidrContains, ipInBlock, parseCidr, parseIp } from '../../src/kubernetes/cidr';
 import {
-  evaluate, ExternalPeer, matchesSelector, NamespaceInfo, NetworkPolicyJson, PodPeer, policyTypes, reachabilityMatrix,
+  evaluate, ExternalPeer, matchesSelector, NamespaceInfo, NetworkPolicyJson, PodPeer, policyTypes, reachabilityMatrix, selectsPod,
 } from '../../src/reach';
 
 // ---------------------------------------------------------------------------------------------
@@ -160,7 +160,8 @@ const cases: Case[] = [
   { name: 'two peers (OR): the second matches', policies: [ingressOnlyDb([{ podSelector: { matchLabels: { app: 'none' } } }, { namespaceSelector: { matchLabels: { team: 'b' } } }])], from: other, to: db, port: 5432, allowed: true },
   { name: 'empty from = all peers, external included', policies: [ingressOnlyDb([])], from: ext, to: db, port: 5432, allowed: true },
   { name: 'absent from = all peers', policies: [np('p', 'a', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ ports: [{ port: 5432 }] }] })], from: other, to: db, port: 5432, allowed: true },
-  { name: 'an empty peer {} matches nothing (invalid)', policies: [ingressOnlyDb([{}])], from: web, to: db, port: 5432, allowed: false },
+  // An empty peer makes the whole policy invalid: the API server refuses it, so it selects nothing (kubernetes.test.ts has the rest).
+  { name: 'an empty peer {}: the API server refuses the policy, db stays open', policies: [ingressOnlyDb([{}])], from: web, to: db, port: 5432, allowed: true },
   // ipBlock.
   { name: 'ipBlock matches an external peer', policies: [ingressOnlyDb([{ ipBlock: { cidr: '8.8.0.0/16' } }])], from: ext, to: db, port: 5432, allowed: true },
   { name: 'ipBlock except excludes it', policies: [ingressOnlyDb([{ ipBlock: { cidr: '8.0.0.0/8', except: ['8.8.8.0/24'] } }])], from: ext, to: db, port: 5432, allowed: false },
@@ -233,6 +234,14 @@ describe('NetworkPolicy semantics', () => {
     expect(evaluate([cm], namespaces, web, db, 1).allowed).toBe(true);
     const d = pod('d', 'default', {});
     expect(evaluate([{ kind: 'NetworkPolicy', metadata: { name: 'deny' }, spec: { podSelector: {} } }], namespaces, web, d, 1).allowed).toBe(false);
+  });
+
+  test('selectsPod: same namespace and podSelector (absent or null = every pod)', () => {
+    expect(selectsPod(np('p', 'a', { podSelector: { matchLabels: { app: 'db' } } }), db)).toBe(true);
+    expect(selectsPod(np('p', 'a', { podSelector: { matchLabels: { app: 'db' } } }), web)).toBe(false);
+    expect(selectsPod(np('p', 'b', {}), db)).toBe(false);
+    expect(selectsPod(np('p', 'a', { podSelector: null }), web)).toBe(true);
+    expect(selectsPod({ spec: {} }, pod('d', 'default', {}))).toBe(true);
   });
 
   test('does not mutate its input', () => {

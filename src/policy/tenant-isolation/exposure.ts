@@ -12,14 +12,14 @@ import { Violation } from '../types';
 
 const RULE = 'enforce-tenant-isolation' as const;
 
-/** The head Service of a RayCluster (`serviceType`, `headService`) and `enableIngress`, when exposure is not allowed. */
-export function checkExposure(spec: JsonObject, tenant: string | undefined, out: Violation[]): void {
-  const head = asObject(spec.headGroupSpec);
-  if (!head) return;
+/** Refuses each field that would expose a tenant's workload; built once per document. */
+type Refuse = (path: string, value: unknown, what: string) => void;
+
+function refuser(tenant: string | undefined, out: Violation[]): Refuse {
   const who = tenant ? `tenant "${tenant}"` : 'this tenant';
-  const fix = 'keep the head Service ClusterIP and expose Ray through declared ingress (e.g. a Gateway in front, connections.allowFrom), '
+  const fix = 'keep the Service ClusterIP and expose Ray through declared ingress (e.g. a Gateway in front, connections.allowFrom), '
     + 'or ask the platform team to allow exposure for the tenant';
-  const refuse = (path: string, value: unknown, what: string) => out.push({
+  return (path, value, what) => out.push({
     rule: RULE,
     path,
     value: value as JsonObject[string],
@@ -27,21 +27,41 @@ export function checkExposure(spec: JsonObject, tenant: string | undefined, out:
     bound: 'ClusterIP, no external addresses',
     fix,
   });
+}
+
+/** The head Service of a RayCluster spec at `specPath` (`serviceType`, `headService`) and `enableIngress`, when exposure is not allowed. */
+export function checkExposure(spec: JsonObject, specPath: string, tenant: string | undefined, out: Violation[]): void {
+  const head = asObject(spec.headGroupSpec);
+  if (!head) return;
+  const refuse = refuser(tenant, out);
+  const headPath = `${specPath}.headGroupSpec`;
   const serviceType = head.serviceType;
-  if (isSet(serviceType) && serviceType !== 'ClusterIP') refuse('spec.headGroupSpec.serviceType', serviceType, `the head Service would be of type ${String(serviceType)}`);
-  if (head.enableIngress === true) refuse('spec.headGroupSpec.enableIngress', true, 'KubeRay would create an Ingress for the dashboard');
+  if (isSet(serviceType) && serviceType !== 'ClusterIP') refuse(`${headPath}.serviceType`, serviceType, `the head Service would be of type ${String(serviceType)}`);
+  if (head.enableIngress === true) refuse(`${headPath}.enableIngress`, true, 'KubeRay would create an Ingress for the dashboard');
   const svc = asObject(asObject(head.headService)?.spec);
-  if (!svc) return;
-  const base = 'spec.headGroupSpec.headService.spec';
-  if (isSet(svc.type) && svc.type !== 'ClusterIP') refuse(`${base}.type`, svc.type, `the head Service would be of type ${String(svc.type)}`);
-  if (asArray(svc.externalIPs).length > 0) refuse(`${base}.externalIPs`, svc.externalIPs, 'the head Service claims external IPs (CVE-2020-8554)');
+  if (svc) checkServiceSpec(svc, `${headPath}.headService.spec`, 'the head Service', refuse);
+}
+
+/** A Service spec KubeRay will create from the user's template (a RayService's `serveService`), when exposure is not allowed. */
+export function checkServiceExposure(svc: JsonObject, path: string, what: string, tenant: string | undefined, out: Violation[]): void {
+  checkServiceSpec(svc, path, what, refuser(tenant, out));
+}
+
+/** Something KubeRay creates that exposes the workload by itself (a RayService's incremental-upgrade Gateway). */
+export function refuseExposure(path: string, value: unknown, what: string, tenant: string | undefined, out: Violation[]): void {
+  refuser(tenant, out)(path, value, what);
+}
+
+function checkServiceSpec(svc: JsonObject, base: string, what: string, refuse: Refuse): void {
+  if (isSet(svc.type) && svc.type !== 'ClusterIP') refuse(`${base}.type`, svc.type, `${what} would be of type ${String(svc.type)}`);
+  if (asArray(svc.externalIPs).length > 0) refuse(`${base}.externalIPs`, svc.externalIPs, `${what} claims external IPs (CVE-2020-8554)`);
   for (const field of ['loadBalancerSourceRanges', 'loadBalancerIP', 'loadBalancerClass', 'externalName'] as const) {
     if (isSet(svc[field]) && !(Array.isArray(svc[field]) && asArray(svc[field]).length === 0)) {
-      refuse(`${base}.${field}`, svc[field], `the head Service sets ${field}`);
+      refuse(`${base}.${field}`, svc[field], `${what} sets ${field}`);
     }
   }
   asArray(svc.ports).forEach((p, i) => {
     const port = asObject(p);
-    if (isSet(port?.nodePort)) refuse(`${base}.ports[${i}].nodePort`, port?.nodePort, `the head Service port ${asString(port?.name) ?? i} asks for a node port`);
+    if (isSet(port?.nodePort)) refuse(`${base}.ports[${i}].nodePort`, port?.nodePort, `${what}'s port ${asString(port?.name) ?? i} asks for a node port`);
   });
 }

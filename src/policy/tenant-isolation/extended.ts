@@ -12,6 +12,7 @@
  */
 import { GPU_RESOURCE, RayPod } from '../../kuberay';
 import { asArray, asObject, asString, childPath, JsonObject, JsonValue } from '../../kubernetes/json';
+import { CONTAINER_KINDS, ContainerKind } from '../../kubernetes/pod';
 import { Quantity } from '../../kubernetes/quantity';
 import { Violation } from '../types';
 import { Bounds } from './bounds';
@@ -33,12 +34,15 @@ function amount(resources: JsonObject | undefined, name: string): { raw: JsonVal
 }
 
 /** The container's path in the user's document (KubeRay's injected containers map to where their settings come from). */
-function containerPath(pod: RayPod, list: 'containers' | 'initContainers', i: number): string {
+function containerPath(pod: JudgedPod, list: ContainerKind, i: number): string {
   return pod.source.containerPaths?.[list]?.[i] ?? `${pod.source.specPath}.${list}[${i}]`;
 }
 
-/** Extended resources, `NVIDIA_VISIBLE_DEVICES` and the GPU toleration of the built pods. */
-export function checkExtendedResources(pods: readonly RayPod[], bounds: Bounds | undefined, out: Violation[]): void {
+/** What {@link checkExtendedResources} reads of a pod: a pod KubeRay builds, or a plain Pod (no injected containers). */
+export type JudgedPod = Pick<RayPod, 'pod' | 'source' | 'injected'>;
+
+/** Extended resources, `NVIDIA_VISIBLE_DEVICES` and the GPU toleration of the pods. */
+export function checkExtendedResources(pods: readonly JudgedPod[], bounds: Bounds | undefined, out: Violation[]): void {
   const seen = new Set<string>();
   const push = (v: Violation) => {
     const key = `${v.path}\u0000${v.message}`;
@@ -50,7 +54,9 @@ export function checkExtendedResources(pods: readonly RayPod[], bounds: Bounds |
   for (const pod of pods) {
     const spec = asObject(pod.pod.spec) ?? {};
     let podRequestsGpu = false;
-    for (const list of ['initContainers', 'containers'] as const) {
+    // Ephemeral containers too (a plain Pod after `kubectl debug`; KubeRay builds none): the API
+    // forbids resources on them, but not NVIDIA_VISIBLE_DEVICES.
+    for (const list of CONTAINER_KINDS) {
       asArray(spec[list]).forEach((c, i) => {
         const container = asObject(c) ?? {};
         const resources = asObject(container.resources);

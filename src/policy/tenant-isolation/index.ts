@@ -3,14 +3,15 @@
  *
  * @module
  */
-import { buildRayPods, INJECTED_CONTAINERS, RayPod } from '../../kuberay';
+import { buildRayPods, INJECTED_CONTAINERS, InjectedContainer, RayPod } from '../../kuberay';
 import { asArray, asObject, asString, JsonObject, JsonValue } from '../../kubernetes/json';
+import { PodSource } from '../../kubernetes/pod';
 import { TENANT_LABEL, TenantDefinition, tenantNamespace } from '../tenant-definition';
 import { Violation } from '../types';
-import { checkPodLevelResources, checkResources, readBounds } from './bounds';
+import { Bounds, checkPodLevelResources, checkResources, readBounds } from './bounds';
 import { checkExposure } from './exposure';
 import { checkExtendedResources } from './extended';
-import { checkPinning, checkTolerations, readPlacement } from './placement';
+import { checkPinning, checkTolerations, Placement, readPlacement } from './placement';
 
 const RULE = 'enforce-tenant-isolation' as const;
 
@@ -29,6 +30,25 @@ export interface TenantIsolationOptions {
    * @default - built here with `buildRayPods`
    */
   readonly pods?: readonly RayPod[];
+  /**
+   * Where the cluster's spec is in the document the user wrote: `spec` for a RayCluster,
+   * `spec.rayClusterSpec` for a RayJob, `spec.rayClusterConfig` for a RayService (the pods' paths
+   * must point there too).
+   * @default 'spec'
+   */
+  readonly specPath?: string;
+}
+
+/** What the checks of one document share: its tenant, the tenant's definition and bounds. */
+export interface TenantContext {
+  /** The `tenant` label, when it is a non-empty string. */
+  readonly tenant?: string;
+  /** The tenant's definition, when tenants were given and it is defined. */
+  readonly def?: TenantDefinition;
+  /** The bounds (from the definition, else the annotations), when they are complete. */
+  readonly bounds?: Bounds;
+  /** The node label and taint the pods must select and tolerate (from the definition, else the annotations, else `tenant=<tenant>`). */
+  readonly placement: Placement;
 }
 
 /**
@@ -58,55 +78,17 @@ export interface TenantIsolationOptions {
  */
 export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsolationOptions = {}): Violation[] {
   const out: Violation[] = [];
-  const metadata = asObject(rayCluster.metadata) ?? {};
-  const labels = asObject(metadata.labels);
-  const annotations = asObject(metadata.annotations);
-  const tenantValue = labels?.[TENANT_LABEL];
-  const tenant = asString(tenantValue);
-  if (tenant === undefined || tenant === '') {
-    out.push({
-      rule: RULE,
-      path: 'metadata.labels.tenant',
-      value: tenantValue,
-      message: 'the RayCluster has no "tenant" label, so it cannot be tied to a tenant\'s nodes and bounds',
-      fix: 'add metadata.labels.tenant: <tenant name>',
-    });
-  }
-  const def = tenant !== undefined ? options.tenants?.get(tenant) : undefined;
-  if (tenant && options.tenants && !def) {
-    out.push({
-      rule: RULE,
-      path: 'metadata.labels.tenant',
-      value: tenant,
-      message: `tenant "${tenant}" is not defined in the tenants file`,
-      bound: `one of: ${[...options.tenants.keys()].join(', ') || '(none)'}`,
-      fix: 'use a defined tenant, or ask the platform team to define it',
-    });
-  }
-  if (def && metadata.namespace !== tenantNamespace(def)) {
-    const ns = tenantNamespace(def);
-    out.push({
-      rule: RULE,
-      path: 'metadata.namespace',
-      value: metadata.namespace as JsonValue,
-      message: metadata.namespace === undefined || metadata.namespace === ''
-        ? `the RayCluster has no namespace: it would land in whatever namespace kubectl or Argo CD defaults to, not tenant "${tenant}"'s "${ns}"`
-        : `tenant "${tenant}" may only use namespace "${ns}"`,
-      bound: ns,
-      fix: `set metadata.namespace: ${ns}`,
-    });
-  }
-
-  const bounds = readBounds(def, tenant, annotations, out);
-  const { nodeKey, nodeValue, taintKey, taintValue, taintEffect } = readPlacement(def, tenant, annotations, out);
+  const ctx = checkTenantMetadata(rayCluster, options.tenants, out);
+  const { tenant, def, bounds, placement } = ctx;
+  const specPath = options.specPath ?? 'spec';
   const spec = asObject(rayCluster.spec) ?? {};
   const pods = options.pods ?? buildRayPods(rayCluster);
   const podOf = new Map(pods.map((p) => [p.groupPath, p]));
 
   const groups: { path: string; group: JsonObject | undefined }[] = [
-    { path: 'spec.headGroupSpec', group: asObject(spec.headGroupSpec) },
+    { path: `${specPath}.headGroupSpec`, group: asObject(spec.headGroupSpec) },
     // Array.from, not map: a sparse array (from JavaScript callers) must not leave holes here.
-    ...Array.from(asArray(spec.workerGroupSpecs), (g, i) => ({ path: `spec.workerGroupSpecs[${i}]`, group: asObject(g) })),
+    ...Array.from(asArray(spec.workerGroupSpecs), (g, i) => ({ path: `${specPath}.workerGroupSpecs[${i}]`, group: asObject(g) })),
   ];
   for (const { path, group } of groups) {
     if (!group) {
@@ -116,8 +98,7 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
     const tpath = `${path}.template`;
     const podSpec = asObject(asObject(group.template)?.spec) ?? {};
     if (tenant) checkPodTenantLabel(podOf.get(path), group, path, tenant, out);
-    if (nodeValue) checkPinning(podSpec, `${tpath}.spec`, nodeKey, nodeValue, out);
-    if (taintValue !== undefined) checkTolerations(podSpec, `${tpath}.spec`, taintKey, taintValue, taintEffect, out);
+    checkPlacement(podSpec, `${tpath}.spec`, placement, out);
     checkPodLevelResources(podSpec, `${tpath}.spec`, out);
     for (const list of ['initContainers', 'containers'] as const) {
       asArray(podSpec[list]).forEach((c, i) => {
@@ -138,8 +119,8 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
         if (!container) continue;
         if (injected.name === INJECTED_CONTAINERS.autoscaler) {
           const userResources = asObject(asObject(spec.autoscalerOptions)?.resources);
-          checkResources(userResources ?? asObject(container.resources), 'spec.autoscalerOptions.resources',
-            userResources ? 'the autoscaler sidecar' : 'the autoscaler sidecar (KubeRay\'s default resources; spec.autoscalerOptions.resources is unset)', bounds, true, out);
+          checkResources(userResources ?? asObject(container.resources), `${specPath}.autoscalerOptions.resources`,
+            userResources ? 'the autoscaler sidecar' : `the autoscaler sidecar (KubeRay's default resources; ${specPath}.autoscalerOptions.resources is unset)`, bounds, true, out);
         } else {
           checkResources(asObject(container.resources), `${pod.groupPath}.template.spec`,
             `the "${injected.name}" container KubeRay injects`, bounds, false, out);
@@ -148,8 +129,107 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
     }
   }
   checkExtendedResources(pods, bounds, out);
-  if (def?.allowExposure !== true) checkExposure(spec, tenant, out);
+  if (def?.allowExposure !== true) checkExposure(spec, specPath, tenant, out);
   return out;
+}
+
+/**
+ * The document-level part of `enforce-tenant-isolation`: a `tenant` label, a defined tenant (when
+ * tenants are given), the tenant's namespace (a missing one fails), the bounds and the placement.
+ * Returns what the pod-level checks need.
+ */
+export function checkTenantMetadata(doc: JsonObject, tenants: ReadonlyMap<string, TenantDefinition> | undefined, out: Violation[]): TenantContext {
+  const metadata = asObject(doc.metadata) ?? {};
+  const labels = asObject(metadata.labels);
+  const annotations = asObject(metadata.annotations);
+  const tenantValue = labels?.[TENANT_LABEL];
+  const tenant = asString(tenantValue);
+  const kind = asString(doc.kind) ?? 'object';
+  if (tenant === undefined || tenant === '') {
+    out.push({
+      rule: RULE,
+      path: 'metadata.labels.tenant',
+      value: tenantValue,
+      message: `the ${kind} has no "tenant" label, so it cannot be tied to a tenant's nodes and bounds`,
+      fix: 'add metadata.labels.tenant: <tenant name>',
+    });
+  }
+  const def = tenant !== undefined ? tenants?.get(tenant) : undefined;
+  if (tenant && tenants && !def) {
+    out.push({
+      rule: RULE,
+      path: 'metadata.labels.tenant',
+      value: tenant,
+      message: `tenant "${tenant}" is not defined in the tenants file`,
+      bound: `one of: ${[...tenants.keys()].join(', ') || '(none)'}`,
+      fix: 'use a defined tenant, or ask the platform team to define it',
+    });
+  }
+  if (def && metadata.namespace !== tenantNamespace(def)) {
+    const ns = tenantNamespace(def);
+    out.push({
+      rule: RULE,
+      path: 'metadata.namespace',
+      value: metadata.namespace as JsonValue,
+      message: metadata.namespace === undefined || metadata.namespace === ''
+        ? `the ${kind} has no namespace: it would land in whatever namespace kubectl or Argo CD defaults to, not tenant "${tenant}"'s "${ns}"`
+        : `tenant "${tenant}" may only use namespace "${ns}"`,
+      bound: ns,
+      fix: `set metadata.namespace: ${ns}`,
+    });
+  }
+  const bounds = readBounds(def, tenant, annotations, out);
+  const placement = readPlacement(def, tenant, annotations, out);
+  return { ...(tenant ? { tenant } : {}), ...(def ? { def } : {}), ...(bounds ? { bounds } : {}), placement };
+}
+
+function checkPlacement(podSpec: JsonObject, path: string, p: Placement, out: Violation[]): void {
+  if (p.nodeValue) checkPinning(podSpec, path, p.nodeKey, p.nodeValue, out);
+  if (p.taintValue !== undefined) checkTolerations(podSpec, path, p.taintKey, p.taintValue, p.taintEffect, out);
+}
+
+/** A pod KubeRay creates outside a RayCluster (a RayJob's submitter), as the rules see it. */
+export interface TenantPod {
+  /** The pod (`{ metadata, spec }`). */
+  readonly pod: JsonObject;
+  /** Where its parts come from in the user's document. */
+  readonly source: PodSource;
+  /** The containers KubeRay invented in it. */
+  readonly injected: readonly InjectedContainer[];
+  /** What it is, for messages (`the submitter pod`). */
+  readonly what: string;
+}
+
+/**
+ * `enforce-tenant-isolation` on a pod KubeRay creates beside the cluster (a RayJob's K8sJobMode
+ * submitter): the tenant label, pinned to the tenant's nodes, the tenant's toleration only, every
+ * container's CPU and memory within the bounds, extended resources and `NVIDIA_VISIBLE_DEVICES`.
+ */
+export function checkTenantPod(p: TenantPod, ctx: TenantContext, out: Violation[]): void {
+  const spec = asObject(p.pod.spec) ?? {};
+  const label = asObject(asObject(p.pod.metadata)?.labels)?.[TENANT_LABEL];
+  if (ctx.tenant && label !== ctx.tenant) {
+    out.push({
+      rule: RULE,
+      path: `${p.source.metadataPath}.labels.tenant`,
+      value: label,
+      message: `${p.what} has ${label === undefined ? 'no "tenant" label' : `the tenant label "${String(label)}"`}, not the workload's tenant "${ctx.tenant}"`,
+      bound: ctx.tenant,
+      fix: `set ${p.source.metadataPath}.labels.tenant: ${ctx.tenant}`,
+    });
+  }
+  checkPlacement(spec, p.source.specPath, ctx.placement, out);
+  checkPodLevelResources(spec, p.source.specPath, out);
+  for (const list of ['initContainers', 'containers'] as const) {
+    asArray(spec[list]).forEach((c, i) => {
+      const container = asObject(c) ?? {};
+      const path = p.source.containerPaths?.[list]?.[i] ?? `${p.source.specPath}.${list}[${i}]`;
+      const injected = p.injected.find((x) => x.list === list && x.name === container.name);
+      const who = injected ? `the "${injected.name}" container KubeRay creates in ${p.what}` : `container "${asString(container.name) ?? i}" of ${p.what}`;
+      checkResources(asObject(container.resources), `${path}.resources`, who, ctx.bounds, true, out);
+    });
+  }
+  checkExtendedResources([{ pod: p.pod, source: p.source, injected: [...p.injected] }], ctx.bounds, out);
 }
 
 /**
@@ -172,3 +252,5 @@ function checkPodTenantLabel(pod: RayPod | undefined, group: JsonObject, path: s
     fix: fromGroup ? `remove ${at}, or set it to ${tenant}` : `set ${at}: ${tenant}`,
   });
 }
+
+export { checkServiceExposure, refuseExposure } from './exposure';

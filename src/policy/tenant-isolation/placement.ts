@@ -115,7 +115,8 @@ export function checkTolerations(podSpec: JsonObject, path: string, key: string,
   let tolerated = false;
   asArray(podSpec.tolerations).forEach((t, i) => {
     const tol = asObject(t) ?? {};
-    const op = tol.operator ?? 'Equal';
+    // An empty or absent operator means Equal (Kubernetes' ToleratesTaint).
+    const op = tol.operator === undefined || tol.operator === '' ? 'Equal' : tol.operator;
     const tkey = asString(tol.key) ?? '';
     const matchesEffect = tol.effect === undefined || tol.effect === '' || effect === undefined || tol.effect === effect;
     if (op === 'Exists' && (tkey === '' || tkey === key)) {
