@@ -9,8 +9,11 @@
 export { TenantProfile, TenantProfileProps, TenantTaint, TaintEffect, ContainerBounds, TenantToleration, PROTECTED_NODE_LABEL_KEY } from './tenant';
 export { PropsError } from './validation';
 
-// The RayCluster construct and its options.
+// The workload constructs (RayCluster, RayJob, RayService) and their options.
 export { SecureTenantRayCluster, SecureTenantRayClusterProps } from './secure-tenant-ray-cluster';
+export { SecureTenantRayJob, SecureTenantRayJobProps, SubmissionMode, SubmitterOptions } from './secure-tenant-ray-job';
+export { SecureTenantRayService, SecureTenantRayServiceProps, ServiceUpgradeStrategy } from './secure-tenant-ray-service';
+export { WorkloadSyncWaves } from './cluster/workload';
 export { RayClusterConfig, RayAuthentication, DEFAULT_RAY_VERSION, RAY_UID, RAY_GID } from './cluster/config';
 export {
   ResourceQuantity, ContainerResources, Protocol, ContainerPort, ContainerOptions, RayGroupOptions, HeadGroupOptions, WorkerGroupOptions,

@@ -12,7 +12,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   AutoscalerVersion, EmptyDirMedium, NetworkMode, NetworkPeer, RayPort, RayVolume,
-  SecureTenantRayCluster, TenantAdmission, TenantNamespace, TenantProfile,
+  SecureTenantRayCluster, SecureTenantRayJob, SecureTenantRayService, TenantAdmission, TenantNamespace, TenantProfile,
 } from '.';
 
 /** The platform team's tenants, defined once. */
@@ -51,7 +51,20 @@ print(f"sum of squares below 1000: {total}")
 assert total == 332833500
 `;
 
-/** team-a: a CPU cluster with autoscaling, and the equivalent of KubeRay's restricted sample. */
+/** A Ray Serve application for team-b's RayService, mounted from a ConfigMap: `hello:app`. */
+const HELLO_SERVE = `from ray import serve
+
+
+@serve.deployment(num_replicas=2, ray_actor_options={"num_cpus": 0.5})
+class Hello:
+    def __call__(self, request):
+        return "hello from team-b"
+
+
+app = Hello.bind()
+`;
+
+/** team-a: a CPU cluster with autoscaling, the equivalent of KubeRay's restricted sample, and a batch RayJob. */
 export class TeamAChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -115,16 +128,32 @@ export class TeamAChart extends Chart {
         template: { spec: { containers: [{ name: 'ray-worker', lifecycle: preStop }] } },
       }],
     });
+
+    // A batch job: KubeRay creates a cluster for it, a submitter pod runs the script on it, and the
+    // cluster is deleted when the job ends. The script comes from the same ConfigMap, on the head.
+    new SecureTenantRayJob(this, 'sum-of-squares', {
+      tenant,
+      name: 'sum-of-squares',
+      entrypoint: 'python /home/ray/samples/sum_of_squares.py',
+      activeDeadlineSeconds: 1800,
+      ttlSecondsAfterFinished: 300,
+      head: {
+        volumes: [samples],
+        volumeMounts: [{ volume: samples, mountPath: '/home/ray/samples' }],
+      },
+      workerGroups: [{ groupName: 'cpu', replicas: 2, resources: { cpu: { request: '1', limit: '2' }, memory: { request: '2Gi', limit: '2Gi' } } }],
+      submitter: { resources: { cpu: { request: '500m', limit: '500m' }, memory: { request: '512Mi', limit: '1Gi' } } },
+    });
   }
 }
 
-/** team-b: a cluster with a GPU worker group beside a CPU group, in pinned-ports mode. */
+/** team-b: a cluster with a GPU worker group beside a CPU group, in pinned-ports mode, and a Ray Serve application. */
 export class TeamBChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new TenantNamespace(this, 'namespace', {
       tenant: TENANTS.teamB,
-      quota: { requestsCpu: '48', limitsCpu: '48', requestsMemory: '192Gi', limitsMemory: '192Gi', pods: 10, extended: { 'nvidia.com/gpu': '4' } },
+      quota: { requestsCpu: '56', limitsCpu: '56', requestsMemory: '224Gi', limitsMemory: '224Gi', pods: 16, extended: { 'nvidia.com/gpu': '4' } },
     });
     new SecureTenantRayCluster(this, 'gpu-training', {
       tenant: TENANTS.teamB,
@@ -150,6 +179,25 @@ export class TeamBChart extends Chart {
         },
       ],
     });
+
+    // A Ray Serve application. KubeRay keeps one cluster for it (two during an upgrade) and a
+    // ClusterIP serve Service; only the web namespace may call it, on the Serve port.
+    const code = new k8s.KubeConfigMap(this, 'hello-code', {
+      metadata: { name: 'hello-serve', namespace: TENANTS.teamB.namespace, labels: { tenant: TENANTS.teamB.name } },
+      data: { 'hello.py': HELLO_SERVE },
+    });
+    const app = RayVolume.configMap('serve-app', code.name);
+    const mounted = { volumes: [app], volumeMounts: [{ volume: app, mountPath: '/home/ray/serve' }] };
+    const hello = new SecureTenantRayService(this, 'hello', {
+      tenant: TENANTS.teamB,
+      name: 'hello',
+      serveConfig: {
+        applications: [{ name: 'hello', route_prefix: '/', import_path: 'hello:app', runtime_env: { env_vars: { PYTHONPATH: '/home/ray/serve' } } }],
+      },
+      head: { ...mounted, rayStartParams: { 'num-cpus': '0' }, resources: { cpu: { request: '1', limit: '1' }, memory: { request: '2Gi', limit: '2Gi' } } },
+      workerGroups: [{ groupName: 'serve', replicas: 1, ...mounted, resources: { cpu: { request: '1', limit: '1' }, memory: { request: '2Gi', limit: '2Gi' } } }],
+    });
+    hello.connections.allowFrom(NetworkPeer.namespace('web'), RayPort.SERVE);
   }
 }
 

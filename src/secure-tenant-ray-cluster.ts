@@ -14,29 +14,14 @@ import { NetworkOptions, resolveNetworkOptions } from './network/options';
 import { checkPinnedPorts } from './policy/network-policy-rule';
 import { PinnedPortPlan } from './policy/pinned-ports';
 import { Violation } from './policy/types';
-import { copyJson, deepFreeze, renderOnce, trackChanges } from './shared-render';
+import { deepFreeze, KeptRenderObject, withKeptRender } from './shared-render';
 import { TenantProfile } from './tenant';
 import { checkLabels, describe, optionalInt, PropsError, requireString } from './validation';
 
 const SECURE_TENANT_RAY_CLUSTER = Symbol.for('cdk8s-secure-ray.SecureTenantRayCluster');
 
 /** The imported RayCluster L1, rendered once per synthesis (validation and output share the render). */
-class RayClusterResource extends RayCluster {
-  constructor(scope: Construct, id: string, props: ConstructorParameters<typeof RayCluster>[2]) {
-    super(scope, id, props);
-    trackChanges(this);
-  }
-
-  /** The rendered manifest, kept (frozen) while nothing changes: validations share it. */
-  public renderForValidation(): any {
-    return renderOnce(this, () => super.toJson());
-  }
-
-  /** A fresh copy of the kept render. */
-  public override toJson(): any {
-    return copyJson(this.renderForValidation());
-  }
-}
+const RayClusterResource = withKeptRender(RayCluster);
 
 /** Properties of {@link SecureTenantRayCluster}. */
 export interface SecureTenantRayClusterProps extends RayClusterConfig {
@@ -105,6 +90,12 @@ export class SecureTenantRayCluster extends Construct {
   public readonly connections: ClusterConnections = new ClusterConnections(() => this.networkPolicy.ensureHeadPolicy());
   /** The pinned ports, in {@link NetworkMode.PINNED_PORTS}. */
   public readonly pinnedPorts?: PinnedPortPlan;
+  /** The Ray image its pods run (a RayJob's submitter on this cluster runs it too). */
+  public readonly image: string;
+  /** The UID its pods run as. */
+  public readonly runAsUser: number;
+  /** The GID (and fsGroup) its pods run as. */
+  public readonly runAsGroup: number;
 
   constructor(scope: Construct, id: string, props: SecureTenantRayClusterProps) {
     super(scope, id);
@@ -126,6 +117,9 @@ export class SecureTenantRayCluster extends Construct {
     if (waves === null || typeof waves !== 'object') throw new PropsError(`${where('syncWaves')}: expected { networkPolicy?, rayCluster? }, got ${describe(waves)}`);
     const wave = (k: keyof ClusterSyncWaves, d: number) => String(optionalInt(where(`syncWaves.${k}`), waves[k], d, -1000));
     this.pinnedPorts = network.pinnedPorts;
+    this.image = config.image;
+    this.runAsUser = config.runAsUser;
+    this.runAsGroup = config.runAsGroup;
 
     this.resource = new RayClusterResource(this, 'Resource', {
       metadata: {
@@ -167,7 +161,7 @@ export class SecureTenantRayCluster extends Construct {
 
   /** The kept render, unfrozen (the rules only read it). */
   private render(): JsonObject {
-    return (this.resource as RayClusterResource).renderForValidation() as JsonObject;
+    return (this.resource as unknown as KeptRenderObject).renderForValidation() as JsonObject;
   }
 
   /** The kind's own checks: the name the policies select by, and the pinned ports. */

@@ -92,3 +92,39 @@ export function renderOnce(o: ApiObject, render: () => unknown, extraKey = ''): 
   else RENDERS.set(o, { json, key });
   return json;
 }
+
+/**
+ * A subclass of an imported L1 (`RayCluster`, `RayJob`, `RayService`) rendered once per synthesis:
+ * its changes are tracked, validations share the kept render, `toJson()` hands out copies.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function withKeptRender<TBase extends new (...args: any[]) => ApiObject>(Base: TBase): TBase & KeptRenderClass {
+  const KeptRender = class extends Base {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    constructor(...args: any[]) {
+      super(...args);
+      trackChanges(this);
+    }
+
+    /** The rendered manifest, kept while nothing changes (the rules only read it). */
+    public renderForValidation(): unknown {
+      return renderOnce(this, () => super.toJson());
+    }
+
+    /** A fresh copy of the kept render. */
+    public override toJson(): any {
+      return copyJson(this.renderForValidation());
+    }
+  };
+  return KeptRender as unknown as TBase & KeptRenderClass;
+}
+
+/** An ApiObject whose render is kept (see {@link withKeptRender}). */
+export interface KeptRenderObject {
+  /** The rendered manifest, kept while nothing changes. */
+  renderForValidation(): unknown;
+}
+
+/** The constructor type {@link withKeptRender} adds. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KeptRenderClass = new (...args: any[]) => KeptRenderObject;

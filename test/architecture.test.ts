@@ -83,16 +83,17 @@ describe('the public API', () => {
       'DEFAULT_RAY_VERSION', 'EmptyDirMedium', 'KyvernoFailureAction', 'MIN_POD_SECURITY_VERSION', 'NetworkMode', 'NetworkPeer',
       'PROTECTED_NODE_LABEL_KEY', 'PortProtocol', 'PortTarget', 'PropsError', 'Protocol', 'RAY_GID', 'RAY_UID', 'RULE_IDS',
       'RayAuthentication', 'RayPort', 'RayVolume', 'SYNC_WAVE_ANNOTATION', 'SecureRayValidation', 'SecureRayValidationPropsError',
-      'SecureTenantRayCluster', 'SyncWaves', 'TaintEffect', 'TenantAdmission', 'TenantAdmissionPolicy', 'TenantNamespace', 'TenantProfile',
-      'UpscalingMode', 'checkDocument', 'checkManifests', 'documentFailed', 'formatViolation', 'kyvernoTestFile',
-      'tenantAdmissionManifests', 'tenantAdmissionPolicyManifest',
+      'SecureTenantRayCluster', 'SecureTenantRayJob', 'SecureTenantRayService', 'ServiceUpgradeStrategy', 'SubmissionMode', 'SyncWaves',
+      'TaintEffect', 'TenantAdmission', 'TenantAdmissionPolicy', 'TenantNamespace', 'TenantProfile', 'UpscalingMode', 'checkDocument',
+      'checkManifests', 'documentFailed', 'formatViolation', 'kyvernoTestFile', 'tenantAdmissionManifests', 'tenantAdmissionPolicyManifest',
     ]);
   });
 
   test('internal helpers stay internal', () => {
     for (const name of ['describe', 'requireString', 'requireQuantity', 'validateNetworkOptions', 'planPinnedPorts', 'pinnedStartParams',
       'pinnedPolicyPorts', 'isCidr', 'CONTAINER_LISTS', 'GROUP_LISTS', 'MAX_DECIMAL_EXPONENT', 'Quantity', 'buildRayPods', 'reach',
-      'admissionRuleSets', 'validatingAdmissionPolicy', 'kyvernoValidatingPolicy', 'checkPodTenancy', 'WORKLOAD_CONTROLLERS']) {
+      'admissionRuleSets', 'validatingAdmissionPolicy', 'kyvernoValidatingPolicy', 'checkPodTenancy', 'WORKLOAD_CONTROLLERS',
+      'clusterTemplates', 'resolveWorkloadBase', 'workloadName', 'LIBRARY_LABELS', 'WorkloadVerdict']) {
       expect({ name, exported: name in api }).toEqual({ name, exported: false });
     }
   });

@@ -163,3 +163,15 @@ const crd = sharedPath('kuberay', 'crd', 'ray.io_rayclusters.yaml');
     expect(validator.validate(rc).map((e) => e.path)).toContain('spec.headGroupSpec.rayStartParam');
   });
 });
+
+for (const [kind, file] of [['RayJob', 'ray.io_rayjobs.yaml'], ['RayService', 'ray.io_rayservices.yaml']] as const) {
+  const kindCrd = sharedPath('kuberay', 'crd', file);
+  (kindCrd ? describe : describe.skip)(`every ${kind} of the example validates against the KubeRay v1.7.0 CRD`, () => {
+    test('the example has one', () => {
+      expect(ofKind(all, kind)).toHaveLength(1);
+    });
+    test.each(ofKind(all, kind).map((o) => [o.metadata.name, o]))('%s', (_, o) => {
+      expect(loadCrdValidator(kindCrd!)!.validate(o)).toEqual([]);
+    });
+  });
+}

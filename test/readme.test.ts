@@ -22,8 +22,8 @@ const files = blocks.map((code, i) => {
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test('the README has the examples (zero-config, fuller, protected node label, check API, network, exposure, guardrails, admission, escape hatch)', () => {
-  expect(blocks.length).toBe(9);
+test('the README has the examples (zero-config, fuller, protected node label, jobs and services, check API, network, exposure, guardrails, admission, escape hatch)', () => {
+  expect(blocks.length).toBe(10);
   expect(blocks[0]).toContain("new SecureTenantRayCluster(chart, 'analytics', { tenant: teamA });");
 });
 
@@ -47,7 +47,7 @@ test('every example type-checks with --strict', () => {
 
 const synthesizing = files.filter((f) => fs.readFileSync(f, 'utf8').includes('app.synth()'));
 
-test('seven examples synthesize', () => expect(synthesizing).toHaveLength(7));
+test('eight examples synthesize', () => expect(synthesizing).toHaveLength(8));
 
 test.each(files.filter((f) => !synthesizing.includes(f)).map((f) => [path.basename(f), f]))('%s runs', (_, file) => {
   const js = ts.transpileModule(fs.readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;

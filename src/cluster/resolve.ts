@@ -74,7 +74,7 @@ function isDuration(x: unknown): x is { toSeconds(): number } {
  * prop for anything malformed.
  */
 export function resolveClusterConfig(where: (prop: string) => string, tenant: TenantProfile, config: RayClusterConfig,
-  network: ResolvedNetwork): ResolvedClusterConfig {
+  network: ResolvedNetwork, extras: ClusterExtras = {}): ResolvedClusterConfig {
   const rayVersion = config.rayVersion === undefined ? DEFAULT_RAY_VERSION
     : requireString(where('rayVersion'), config.rayVersion, (v) => RAY_VERSION.test(v), 'a Ray version such as "2.52.0"');
   const image = config.image === undefined ? `rayproject/ray:${rayVersion}`
@@ -91,7 +91,7 @@ export function resolveClusterConfig(where: (prop: string) => string, tenant: Te
     throw new PropsError(`${where('authentication')}: Ray token authentication needs Ray ${TOKEN_AUTH_MIN_RAY} or newer (rayVersion is ${rayVersion}); `
       + 'use a newer Ray, or set authentication: RayAuthentication.NONE and accept that anything reaching the dashboard port can run code');
   }
-  const ctx: GroupContext = { where, tenant, image, pinned: network.pinnedPorts, autoscaling: autoscaling !== undefined };
+  const ctx: GroupContext = { where, tenant, image, pinned: network.pinnedPorts, autoscaling: autoscaling !== undefined, extras };
 
   const head = resolveGroup(ctx, config.head ?? {}, 'head', 'head', HEAD_GROUP_NAME);
   const workerProps = config.workerGroups ?? [{ groupName: 'workers' }];
@@ -117,6 +117,15 @@ interface GroupContext {
   readonly image: string;
   readonly pinned?: PinnedPortPlan;
   readonly autoscaling: boolean;
+  readonly extras: ClusterExtras;
+}
+
+/** What a kind adds to every cluster it renders (a RayJob's or RayService's selector label, a RayService's serve port). */
+export interface ClusterExtras {
+  /** Labels every pod template gets; the user may not set these keys. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** Ports the head's Ray container gets besides its own (e.g. `serve`). */
+  readonly headPorts?: readonly PortJson[];
 }
 
 function resolveAutoscaling(where: (prop: string) => string, tenant: TenantProfile,
@@ -159,7 +168,10 @@ function resolveGroup(ctx: GroupContext, g: RayGroupOptions & { template?: unkno
   if (g === null || typeof g !== 'object') throw new PropsError(`${where(prop)}: expected an object, got ${describe(g)}`);
   const template = g.template === undefined ? {} : cloneTemplate(p('template'), g.template);
   const templateSpec = objectAt(p('template.spec'), template.spec);
-  objectAt(p('template.metadata'), template.metadata);
+  const templateLabels = objectAt(p('template.metadata.labels'), objectAt(p('template.metadata'), template.metadata).labels);
+  for (const k of Object.keys(ctx.extras.podLabels ?? {})) {
+    if (k in templateLabels) throw new PropsError(`${p('template.metadata.labels')}: ${JSON.stringify(k)} is the label the NetworkPolicies select this workload's pods by; it is set by the construct`);
+  }
   objectAt(p('template.spec.securityContext'), templateSpec.securityContext);
 
   const replicas = nodeType === 'worker' ? resolveReplicas(p, g as WorkerGroupOptions, ctx.autoscaling) : undefined;
@@ -219,11 +231,13 @@ function resolveGroup(ctx: GroupContext, g: RayGroupOptions & { template?: unkno
     env: resolveEnv(p('env'), g.env),
     volumes,
     volumeMounts: resolveMounts(p('volumeMounts'), g.volumeMounts, volumeNames),
-    ports: g.ports === undefined ? undefined : resolvePorts(p('ports'), g.ports),
+    ports: nodeType === 'head' && ctx.extras.headPorts
+      ? withExtraPorts(g.ports === undefined ? (ray.ports === undefined ? HEAD_PORTS : []) : resolvePorts(p('ports'), g.ports), ray, ctx.extras.headPorts)
+      : g.ports === undefined ? undefined : resolvePorts(p('ports'), g.ports),
     sidecars,
     initContainers,
     nodeSelector: checkLabels(p('nodeSelector'), g.nodeSelector),
-    podLabels: checkLabels(p('podLabels'), g.podLabels),
+    podLabels: { ...withoutReserved(p('podLabels'), checkLabels(p('podLabels'), g.podLabels), ctx.extras), ...(ctx.extras.podLabels ?? {}) },
     serviceAccountName,
   });
 }
@@ -258,7 +272,7 @@ function resolveContainer(prop: string, c: ContainerOptions, ctx: GroupContext, 
   });
 }
 
-function resolveResources(prop: string, given: ContainerResources | undefined): ResolvedResources | undefined {
+export function resolveResources(prop: string, given: ContainerResources | undefined): ResolvedResources | undefined {
   if (given === undefined) return undefined;
   if (given === null || typeof given !== 'object') throw new PropsError(`${prop}: expected { cpu?, memory? }, got ${describe(given)}`);
   const out: { cpu?: ResolvedQuantityPair; memory?: ResolvedQuantityPair } = {};
@@ -374,4 +388,18 @@ function cloneTemplate(prop: string, template: unknown): Json {
     return v;
   };
   return copy(template, prop) as Json;
+}
+
+/** The given ports plus the kind's extra head ports, unless a port of that name is already there (given or in the template). */
+function withExtraPorts(given: readonly PortJson[], ray: Json, extra: readonly PortJson[]): PortJson[] {
+  const names = new Set([...given.map((x) => x.name), ...(Array.isArray(ray.ports) ? ray.ports.map((x: Json) => x?.name) : [])]);
+  return [...given, ...extra.filter((x) => !names.has(x.name))];
+}
+
+/** The user's pod labels, refusing the keys the kind owns (its NetworkPolicies select by them). */
+function withoutReserved(prop: string, labels: Record<string, string>, extras: ClusterExtras): Record<string, string> {
+  for (const k of Object.keys(extras.podLabels ?? {})) {
+    if (k in labels) throw new PropsError(`${prop}: ${JSON.stringify(k)} is the label the NetworkPolicies select this workload's pods by; it is set by the construct`);
+  }
+  return labels;
 }

@@ -162,3 +162,13 @@ export function checkTemplateLabels(templates: readonly { readonly path: string;
   }
   return out;
 }
+
+/** The head and worker templates of a cluster spec, with their paths. */
+export function clusterTemplates(cluster: JsonObject, specPath: string): { path: string; template: JsonValue | undefined }[] {
+  const head = asObject(cluster.headGroupSpec);
+  const workers = Array.isArray(cluster.workerGroupSpecs) ? cluster.workerGroupSpecs : [];
+  return [
+    { path: `${specPath}.headGroupSpec.template`, template: head?.template },
+    ...workers.map((w, i) => ({ path: `${specPath}.workerGroupSpecs[${i}].template`, template: asObject(w)?.template })),
+  ];
+}

@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, YamlOutputType } from 'cdk8s';
 import {
-  NetworkPeer, PROTECTED_NODE_LABEL_KEY, RayPort, SecureTenantRayCluster, TaintEffect, TenantAdmissionPolicy, TenantNamespace, TenantProfile,
+  NetworkPeer, PROTECTED_NODE_LABEL_KEY, RayPort, SecureTenantRayCluster, SecureTenantRayJob, SecureTenantRayService, TaintEffect,
+  TenantAdmissionPolicy, TenantNamespace, TenantProfile,
 } from '../../src';
 import { main } from '../../src/cli/main';
 import { checkDocument } from '../../src/policy/engine';
@@ -41,6 +42,11 @@ function consumerApp(outdir: string): App {
     const cluster = new SecureTenantRayCluster(chart, 'ray', { tenant, workerGroups: [{ groupName: 'w', replicas: 1, maxReplicas: 3 }] });
     cluster.connections.allowFrom(NetworkPeer.namespace('monitoring'), RayPort.METRICS);
   }
+  // The RayJob and RayService constructs stamp the placement too.
+  new SecureTenantRayJob(app.node.findChild('research') as Chart, 'job', { tenant: research, name: 'job', entrypoint: 'python -c "print(1)"' });
+  new SecureTenantRayService(app.node.findChild('ml') as Chart, 'serve', {
+    tenant: ml, name: 'serve', serveConfig: { applications: [{ name: 'a', route_prefix: '/', import_path: 'a:app' }] },
+  });
   return app;
 }
 
