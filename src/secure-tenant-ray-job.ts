@@ -3,13 +3,13 @@ import { stringify } from 'yaml';
 import { renderClusterSpec } from './cluster/cluster-spec';
 import { RayClusterConfig } from './cluster/config';
 import { containerSecurityContext, renderResources } from './cluster/pod-template';
-import { resolveClusterConfig, resolveResources } from './cluster/resolve';
+import { resolveBoundedResources, resolveClusterConfig } from './cluster/resolve';
 import { ResolvedResources } from './cluster/resolved';
 import { JudgedWorkload, WorkloadVerdict } from './cluster/verdict';
 import { resolveWorkloadBase, syncWave, workloadName, WorkloadSyncWaves } from './cluster/workload';
 import { SYNC_WAVE_ANNOTATION, SyncWaves } from './gitops';
 import { RayJob, RayJobSpec } from '../imports/rayjob-ray.io';
-import { RAY_LABELS, RAY_PORTS } from './kuberay/constants';
+import { INJECTED_RESOURCES, RAY_LABELS, RAY_PORTS } from './kuberay/constants';
 import { asObject, JsonObject } from './kubernetes/json';
 import { RayClusterNetworkPolicy } from './network/cluster-network-policy';
 import { ClusterConnections } from './network/connections';
@@ -49,8 +49,8 @@ export enum SubmissionMode {
 /** The K8sJobMode submitter pod. */
 export interface SubmitterOptions {
   /**
-   * CPU and memory of the submitter container.
-   * @default - the tenant's default CPU and memory
+   * CPU and memory of the submitter container (it only runs `ray job submit` and follows the logs).
+   * @default - KubeRay's default submitter limits, 1 CPU and 1Gi, moved into the tenant's bounds (request = limit)
    */
   readonly resources?: ContainerResources;
   /**
@@ -251,7 +251,7 @@ export class SecureTenantRayJob extends Construct {
     }
     if (props.submitter !== undefined && mode !== SubmissionMode.K8S_JOB) throw new PropsError(`${where('submitter')}: only K8sJobMode has a submitter pod (submissionMode is ${mode})`);
     const submitterPodTemplate = mode === SubmissionMode.K8S_JOB
-      ? renderSubmitterTemplate(tenant, submitterLabels, resolveSubmitter(where('submitter'), props.submitter, pod.image), pod.runAsUser, pod.runAsGroup)
+      ? renderSubmitterTemplate(tenant, submitterLabels, resolveSubmitter(where('submitter'), tenant, props.submitter, pod.image), pod.runAsUser, pod.runAsGroup)
       : undefined;
 
     const spec: Record<string, unknown> = {
@@ -321,14 +321,13 @@ function runtimeEnvText(prop: string, env: unknown): string {
   return text;
 }
 
-interface ResolvedSubmitter { readonly image: string; readonly resources?: ResolvedResources }
+interface ResolvedSubmitter { readonly image: string; readonly resources: ResolvedResources }
 
-function resolveSubmitter(prop: string, s: SubmitterOptions | undefined, image: string): ResolvedSubmitter {
-  if (s === undefined) return { image };
-  if (s === null || typeof s !== 'object') throw new PropsError(`${prop}: expected { resources?, image? }`);
+function resolveSubmitter(prop: string, tenant: TenantProfile, s: SubmitterOptions | undefined, image: string): ResolvedSubmitter {
+  if (s !== undefined && (s === null || typeof s !== 'object')) throw new PropsError(`${prop}: expected { resources?, image? }`);
   return {
-    image: s.image === undefined ? image : requireString(`${prop}.image`, s.image, (v) => v.trim() === v && v.length > 0, 'an image reference'),
-    resources: resolveResources(`${prop}.resources`, s.resources),
+    image: s?.image === undefined ? image : requireString(`${prop}.image`, s.image, (v) => v.trim() === v && v.length > 0, 'an image reference'),
+    resources: resolveBoundedResources(`${prop}.resources`, tenant, s?.resources, INJECTED_RESOURCES.submitter.limits),
   };
 }
 

@@ -111,7 +111,22 @@ describe('SecureTenantRayJob: K8sJobMode (the default)', () => {
     expect(c.name).toBe('ray-job-submitter');
     expect(c.image).toBe('rayproject/ray:2.52.0');
     expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(c.resources).toEqual({ limits: { cpu: '1', memory: '2Gi' }, requests: { cpu: '1', memory: '2Gi' } });
+    // KubeRay's default submitter limits (1 CPU, 1Gi), request = limit
+    expect(c.resources).toEqual({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1', memory: '1Gi' } });
+  });
+
+  test('the submitter\'s default resources are moved into the tenant\'s bounds', () => {
+    const big = new TenantProfile({ name: 'big', bounds: { minCpu: '2', maxCpu: '8', minMemory: '4Gi', maxMemory: '16Gi' } });
+    const small = new TenantProfile({ name: 'small', bounds: { minCpu: '100m', maxCpu: '500m', minMemory: '128Mi', maxMemory: '512Mi' } });
+    const { chart } = newChart();
+    const resources = [big, small].map((tenant) => {
+      const j = new SecureTenantRayJob(chart, tenant.name, { tenant, entrypoint: ENTRYPOINT });
+      return j.renderedManifest().spec as Manifest;
+    }).map((spec) => spec.submitterPodTemplate.spec.containers[0].resources);
+    expect(resources).toEqual([
+      { limits: { cpu: '2', memory: '4Gi' }, requests: { cpu: '2', memory: '4Gi' } },
+      { limits: { cpu: '500m', memory: '512Mi' }, requests: { cpu: '500m', memory: '512Mi' } },
+    ]);
   });
 
   test('every pod KubeRay builds from it (head, workers, submitter with the injected env) passes the tenant and restricted checks', () => {

@@ -146,19 +146,7 @@ function resolveAutoscaling(where: (prop: string) => string, tenant: TenantProfi
   }
   const upscalingMode = enumValue(p('upscalingMode'), a.upscalingMode, UpscalingMode) ?? UpscalingMode.DEFAULT;
   const version = enumValue(p('version'), a.version, AutoscalerVersion) ?? AutoscalerVersion.V2;
-  const clamp = (value: string, min: string, max: string) => {
-    const q = Quantity.parse(value);
-    if (q.lessThan(Quantity.parse(min))) return min;
-    if (q.greaterThan(Quantity.parse(max))) return max;
-    return value;
-  };
-  const given = resolveResources(p('resources'), a.resources);
-  const defaults = INJECTED_RESOURCES.autoscaler.limits;
-  const b = tenant.bounds;
-  const resources = withDefaults(given, {
-    cpu: clamp(defaults.cpu, b.minCpu, b.maxCpu),
-    memory: clamp(defaults.memory, b.minMemory, b.maxMemory),
-  });
+  const resources = resolveBoundedResources(p('resources'), tenant, a.resources, INJECTED_RESOURCES.autoscaler.limits);
   return Object.freeze({ idleTimeoutSeconds, upscalingMode, version, resources });
 }
 
@@ -288,6 +276,25 @@ export function resolveResources(prop: string, given: ContainerResources | undef
 }
 
 /** Fills absent requests and limits: an absent request is the limit, else the default; an absent limit is the request. */
+/**
+ * The resources of a container the library adds (the autoscaler sidecar, a RayJob's submitter):
+ * the given ones, else KubeRay's defaults moved into the tenant's bounds (request = limit).
+ */
+export function resolveBoundedResources(prop: string, tenant: TenantProfile, given: ContainerResources | undefined,
+  defaults: { readonly cpu: string; readonly memory: string }): ResolvedResources {
+  const clamp = (value: string, min: string, max: string) => {
+    const q = Quantity.parse(value);
+    if (q.lessThan(Quantity.parse(min))) return min;
+    if (q.greaterThan(Quantity.parse(max))) return max;
+    return value;
+  };
+  const b = tenant.bounds;
+  return withDefaults(resolveResources(prop, given), {
+    cpu: clamp(defaults.cpu, b.minCpu, b.maxCpu),
+    memory: clamp(defaults.memory, b.minMemory, b.maxMemory),
+  });
+}
+
 function withDefaults(given: ResolvedResources | undefined, defaults: { cpu: string; memory: string }): ResolvedResources {
   const pair = (g: ResolvedQuantityPair | undefined, d: string): ResolvedQuantityPair => {
     const request = g?.request ?? g?.limit ?? d;
