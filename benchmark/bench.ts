@@ -19,6 +19,12 @@
  *   same text.
  * - cliColdStart: spawns the CLI (`check test/fixtures/cli/pod.yaml`) through ts-node a few times
  *   (includes ts-node's start-up), and the compiled `lib/src/cli/main.js` if it exists.
+ * - quantityRejectionMs: `Quantity.parse` refusing quantities whose decimal exponent is out of
+ *   range (`1e400`, a 1000-digit exponent, ...): the slowest input's median. They must be refused
+ *   without expanding the exponent (target < 100 ms; the unit tests only check they are refused).
+ * - crdSchemaMsPerCluster: the test harness's KubeRay CRD validator (`test/support/crd-schema.ts`)
+ *   over the RayClusters of the 47 upstream samples in `../shared` (null when it is absent):
+ *   median ms per document (target < 50 ms).
  * - reach: `secure-ray reach` on 300, 3,000 and 10,000 running pods (quick: 300, 3,000) in 10
  *   namespaces, 50 pods per RayCluster, with the construct's RayClusters and NetworkPolicies
  *   (`reach-fixture.ts`), as one `kubectl get -o json` List file. Each run is its own process
@@ -43,8 +49,10 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { AutoscalerVersion, SecureTenantRayCluster, TenantProfile } from '../src';
 import { reachManifests } from './reach-fixture';
 import { parseManifests } from '../src/cli/read';
+import { Quantity } from '../src/kubernetes/quantity';
 import { checkManifests } from '../src/policy/engine';
 import { WorkerGroupOptions } from '../src/ray-group';
+import { loadCrdValidator } from '../test/support/crd-schema';
 
 type Json = Record<string, any>;
 
@@ -66,7 +74,8 @@ const gc = vm.runInNewContext('gc') as () => void;
 
 const TENANTS = Array.from({ length: TENANT_COUNT }, (_, t) => new TenantProfile({
   name: `tenant-${t}`,
-  bounds: { minCpu: '250m', maxCpu: '8', minMemory: '256Mi', maxMemory: '32Gi' },
+  // GPUs are closed by default: every fifth cluster has a GPU group, so the tenants may use one per container.
+  bounds: { minCpu: '250m', maxCpu: '8', minMemory: '256Mi', maxMemory: '32Gi', extendedResources: { 'nvidia.com/gpu': '1' } },
   defaultCpu: '1',
   defaultMemory: '2Gi',
 }));
@@ -290,6 +299,38 @@ function coldStart(args: string[], env: NodeJS.ProcessEnv): number | null {
   return round(median(times), 1);
 }
 
+/** The slowest median time (ms) to refuse an out-of-range quantity. */
+function benchQuantityRejection(): number {
+  const inputs: (string | number)[] = ['1e101', '1e400', '1E400', '1e99999999', '1e-99999999', `1e${'9'.repeat(1000)}`, 1e300, 1e-300];
+  const refuse = (input: string | number) => () => {
+    try {
+      Quantity.parse(input);
+    } catch {
+      return;
+    }
+    throw new Error(`${String(input)} was accepted`);
+  };
+  return round(Math.max(...inputs.map((input) => {
+    refuse(input)(); // warm-up
+    return median(Array.from({ length: 7 }, () => time(refuse(input))));
+  })), 3);
+}
+
+/** Median ms per RayCluster of the KubeRay samples through the CRD schema validator, or null without ../shared. */
+function benchCrdSchema(): number | null {
+  const shared = path.resolve(ROOT, '..', 'shared', 'kuberay');
+  const validator = loadCrdValidator(path.join(shared, 'crd', 'ray.io_rayclusters.yaml'));
+  const samples = path.join(shared, 'samples');
+  if (!validator || !fs.existsSync(samples)) return null;
+  const clusters = fs.readdirSync(samples).filter((f) => f.endsWith('.yaml')).sort()
+    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(samples, f), 'utf8')).map((d) => d.toJS() as Json))
+    .filter((m) => m?.kind === 'RayCluster');
+  const all = () => clusters.forEach((c) => validator.validate(c));
+  all(); // warm-up
+  const ms = Array.from({ length: QUICK ? 3 : 7 }, () => time(all));
+  return round(median(ms) / clusters.length, 3);
+}
+
 interface ReachRow {
   pods: number;
   peers: number;
@@ -357,6 +398,8 @@ function main(): void {
   }
   const synth = benchSynth();
   const check = benchCheck();
+  const quantityRejectionMs = benchQuantityRejection();
+  const crdSchemaMsPerCluster = benchCrdSchema();
   reach.push(...benchReach());
   const fixture = 'test/fixtures/cli/pod.yaml';
   const cliColdStartMs = coldStart(['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', 'check', fixture],
@@ -375,6 +418,8 @@ function main(): void {
     cliColdStartMs,
     cliColdStartIncludes: 'node + ts-node/register/transpile-only start-up',
     cliCompiledColdStartMs,
+    quantityRejectionMs,
+    crdSchemaMsPerCluster,
     peakRssMethod: 'process.memoryUsage().rss sampled right after each construct synthYaml() of that N, max over repetitions',
     processMaxRssMb: maxRssMb,
     node: process.version,
@@ -403,6 +448,9 @@ function main(): void {
   printReach(reach);
   console.log(`\nCLI cold start (ts-node): ${cliColdStartMs ?? 'n/a'} ms (target <500 ${cliColdStartMs === null ? 'n/a' : mark(cliColdStartMs < 500)})`);
   console.log(`CLI cold start (compiled lib/): ${cliCompiledColdStartMs ?? 'null (lib/src/cli/main.js absent)'}`);
+  console.log(`quantity: the slowest out-of-range exponent refused in ${quantityRejectionMs} ms (target <100 ${mark(quantityRejectionMs < 100)})`);
+  console.log(`CRD schema: ${crdSchemaMsPerCluster ?? 'n/a (../shared absent)'} ms per KubeRay sample RayCluster `
+    + `(target <50 ${crdSchemaMsPerCluster === null ? 'n/a' : mark(crdSchemaMsPerCluster < 50)})`);
   console.log(`process maxRSS: ${maxRssMb} MB; node ${process.version}, ${os.cpus().length} cpus, quick=${QUICK}`);
   console.log(`wrote ${path.relative(ROOT, path.join(__dirname, 'results.json'))}`);
 }

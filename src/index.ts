@@ -6,7 +6,7 @@
  */
 
 // Tenants.
-export { TenantProfile, TenantProfileProps, TenantTaint, TaintEffect, ContainerBounds, TenantToleration } from './tenant';
+export { TenantProfile, TenantProfileProps, TenantTaint, TaintEffect, ContainerBounds, TenantToleration, PROTECTED_NODE_LABEL_KEY } from './tenant';
 export { PropsError } from './validation';
 
 // The workload constructs (RayCluster, RayJob, RayService) and their options.
@@ -32,7 +32,8 @@ export { ClusterConnections, DeclaredConnection } from './network/connections';
 export type { RayClusterNetworkPolicy } from './network/cluster-network-policy';
 
 // Guardrails: the tenant's namespace and the admission policy.
-export { TenantNamespace, TenantNamespaceProps, TenantQuota, TenantNamespaceSyncWaves, DEFAULT_POD_SECURITY_VERSION } from './namespace';
+export { TenantNamespace, TenantNamespaceProps, TenantNamespaceSyncWaves, DEFAULT_POD_SECURITY_VERSION, MIN_POD_SECURITY_VERSION } from './namespace';
+export { TenantQuota, ContainerEphemeralStorage } from './quota';
 export {
   TenantAdmission, TenantAdmissionProps, AdmissionEngine, AdmissionAction, ServiceAccountRef, PlatformIdentities, tenantAdmissionManifests,
 } from './admission/tenant-admission';

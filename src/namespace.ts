@@ -1,16 +1,20 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { declareTenantUse } from './app-tenants';
 import { SYNC_WAVE_ANNOTATION, SyncWaves } from './gitops';
 import { INJECTED_RESOURCES } from './kuberay/constants';
-import { isDns1123Subdomain, isLabelKey } from './kubernetes/names';
+import { isDns1123Subdomain } from './kubernetes/names';
 import { Quantity } from './kubernetes/quantity';
 import { DnsOptions, resolveDns } from './network/options';
-import { checkBudget, clusterBudget } from './policy/budget';
+import { checkBudget, clusterBudget, ContainerDefaults, limitRangeDefaults, uncappedExtendedResources } from './policy/budget';
+import { formatViolation } from './policy/format';
 import { dnsEgressRule } from './policy/network-policies';
+import { checkTenantNamespace, ExpectedTenantNamespace } from './policy/tenant-namespace-rule';
+import { ContainerEphemeralStorage, ephemeralStorageLimits, quotaHard, TenantQuota } from './quota';
 import { SecureTenantRayCluster } from './secure-tenant-ray-cluster';
 import { TenantProfile } from './tenant';
-import { describe as describeValue, PropsError, requireQuantity } from './validation';
+import { describe as describeValue, MIN_PSS_VERSION, PropsError, requirePodSecurityVersion } from './validation';
 
 /**
  * The Pod Security Standards version the namespace labels pin by default. Pinned (not `latest`)
@@ -19,28 +23,14 @@ import { describe as describeValue, PropsError, requireQuantity } from './valida
  */
 export const DEFAULT_POD_SECURITY_VERSION = 'v1.37';
 
-/** A namespace-wide cap on what a tenant's pods may request and limit in total. */
-export interface TenantQuota {
-  /** Total CPU requests (`requests.cpu`), e.g. `'32'`. */
-  readonly requestsCpu: string;
-  /** Total memory requests (`requests.memory`), e.g. `'128Gi'`. */
-  readonly requestsMemory: string;
-  /** Total CPU limits (`limits.cpu`). */
-  readonly limitsCpu: string;
-  /** Total memory limits (`limits.memory`). */
-  readonly limitsMemory: string;
-  /**
-   * Maximum number of pods.
-   * @default - no pod count limit
-   */
-  readonly pods?: number;
-  /**
-   * Extended resources by name, e.g. `{ 'nvidia.com/gpu': '4' }`, rendered as
-   * `requests.<name>` (Kubernetes quotas extended resources on requests only).
-   * @default - none
-   */
-  readonly extended?: Record<string, string>;
-}
+/**
+ * The oldest Pod Security Standards version `podSecurityVersion` accepts: `v1.23`, derived from the
+ * checks the library implements — the newest version at which a check of the `restricted` level
+ * starts being enforced (`runAsUser`, v1.23; seccomp from v1.19, `drop: [ALL]` from v1.22).
+ * An older pin would admit pods the library's restricted settings refuse (at v1.18 a pod without
+ * seccomp or `drop: [ALL]` is `restricted`).
+ */
+export const MIN_POD_SECURITY_VERSION: string = MIN_PSS_VERSION;
 
 /** Argo CD sync waves of the namespace's objects. */
 export interface TenantNamespaceSyncWaves {
@@ -67,8 +57,17 @@ export interface TenantNamespaceProps {
    */
   readonly quota?: TenantQuota;
   /**
+   * Ephemeral storage per container, as LimitRange entries (`max`, `default`, `defaultRequest`
+   * of `ephemeral-storage`). The containers KubeRay injects state none, so they take the defaults;
+   * the budget check counts them.
+   * @default - no ephemeral-storage entries: containers are not capped on node-local disk
+   */
+  readonly ephemeralStorage?: ContainerEphemeralStorage;
+  /**
    * The Pod Security Standards version of the `pod-security.kubernetes.io/*-version` labels:
-   * `v1.N`, or `latest` (not recommended: it moves with the cluster).
+   * `v1.N` from {@link MIN_POD_SECURITY_VERSION} (`v1.23`, the oldest whose restricted level checks
+   * everything the library relies on) to the newest the library implements (`v1.37`), or `latest`
+   * (not recommended: it moves with the cluster, so an upgrade may change what is admitted).
    * @default DEFAULT_POD_SECURITY_VERSION ('v1.37')
    */
   readonly podSecurityVersion?: string;
@@ -96,7 +95,6 @@ export interface TenantNamespaceProps {
   readonly syncWaves?: TenantNamespaceSyncWaves;
 }
 
-const PSS_VERSION = /^(latest|v1\.(0|[1-9][0-9]*))$/;
 const NETWORK_POLICY = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' } as const;
 
 /**
@@ -150,10 +148,7 @@ export class TenantNamespace extends Construct {
     const ns = tenant.namespace;
     this.namespaceName = ns;
 
-    const version = props.podSecurityVersion ?? DEFAULT_POD_SECURITY_VERSION;
-    if (typeof version !== 'string' || !PSS_VERSION.test(version)) {
-      throw new PropsError(`${where}.podSecurityVersion: ${JSON.stringify(version)} is not a Pod Security Standards version; write 'v1.N' (e.g. '${DEFAULT_POD_SECURITY_VERSION}') or 'latest'`);
-    }
+    const version = requirePodSecurityVersion(`${where}.podSecurityVersion`, props.podSecurityVersion ?? DEFAULT_POD_SECURITY_VERSION);
     const saName = props.serviceAccountName ?? 'ray';
     if (!isDns1123Subdomain(saName)) {
       throw new PropsError(`${where}.serviceAccountName: ${JSON.stringify(saName)} is not a DNS-1123 subdomain`);
@@ -188,10 +183,11 @@ export class TenantNamespace extends Construct {
     }
 
     // ResourceQuota.
-    if (props.quota !== undefined) {
+    const hard = props.quota === undefined ? undefined : quotaHard(where, props.quota);
+    if (hard !== undefined) {
       this.resourceQuota = new k8s.KubeResourceQuota(this, 'ResourceQuota', {
         metadata: objectMeta('tenant-quota'),
-        spec: { hard: quotaHard(where, props.quota) },
+        spec: { hard: Object.fromEntries(Object.entries(hard).map(([k, v]) => [k, typeof v === 'number' ? k8s.Quantity.fromNumber(v) : k8s.Quantity.fromString(v)])) },
       });
     }
 
@@ -201,14 +197,16 @@ export class TenantNamespace extends Construct {
     const floor = props.kubeRayAlphaFeatures ? INJECTED_RESOURCES.tlsInit.requests : INJECTED_RESOURCES.waitGcsReady.requests;
     const b = tenant.bounds;
     const q = (v: string) => k8s.Quantity.fromString(v);
+    const eph = ephemeralStorageLimits(where, props.ephemeralStorage);
+    const storage = (v: string | undefined): Record<string, k8s.Quantity> => (v === undefined ? {} : { 'ephemeral-storage': q(v) });
     this.limitRange = new k8s.KubeLimitRange(this, 'LimitRange', {
       metadata: objectMeta('tenant-container-limits'),
       spec: {
         limits: [{
           type: 'Container',
-          default: { cpu: q(tenant.defaultCpu), memory: q(tenant.defaultMemory) },
-          defaultRequest: { cpu: q(tenant.defaultCpu), memory: q(tenant.defaultMemory) },
-          max: { cpu: q(b.maxCpu), memory: q(b.maxMemory) },
+          default: { cpu: q(tenant.defaultCpu), memory: q(tenant.defaultMemory), ...storage(eph?.defaultLimit) },
+          defaultRequest: { cpu: q(tenant.defaultCpu), memory: q(tenant.defaultMemory), ...storage(eph?.defaultRequest) },
+          max: { cpu: q(b.maxCpu), memory: q(b.maxMemory), ...storage(eph?.max) },
           min: { cpu: q(smaller(b.minCpu, floor.cpu)), memory: q(smaller(b.minMemory, floor.memory)) },
         }],
       },
@@ -221,10 +219,12 @@ export class TenantNamespace extends Construct {
       spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     });
     const dns = resolveDns(`${where}.dns`, props.dns);
+    declareTenantUse(this, { tenants: [tenant], dns, dnsProp: 'dns' });
+    const dnsSpec = { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule(dns)] };
     this.dnsEgress = new ApiObject(this, 'DnsEgress', {
       ...NETWORK_POLICY,
       metadata: objectMeta('allow-dns-egress'),
-      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule(dns)] },
+      spec: dnsSpec,
     });
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -232,10 +232,38 @@ export class TenantNamespace extends Construct {
       automountServiceAccountToken: false,
     });
 
+    // What was generated, before any patch: the rendered objects are held to it at synth.
+    const expected: ExpectedTenantNamespace = {
+      namespace: ns,
+      tenant: tenant.name,
+      quotaHard: hard && Object.fromEntries(Object.entries(hard).map(([k, v]) => [k, String(v)])),
+      containerLimits: { max: { cpu: b.maxCpu, memory: b.maxMemory, ...(eph ? { 'ephemeral-storage': eph.max } : {}) } },
+      defaultDeny: { name: 'default-deny', namespace: ns, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } },
+      dnsEgress: { name: 'allow-dns-egress', namespace: ns, spec: JSON.parse(JSON.stringify(dnsSpec)) },
+    };
+    this.node.addValidation({ validate: () => this.validateRendered(expected) });
+
     if (this.resourceQuota) {
       const quota = this.resourceQuota;
       this.node.addValidation({ validate: () => this.checkBudget(tenant, quota) });
     }
+  }
+
+  /**
+   * Judges what was rendered, after escape-hatch patches (as the cluster construct judges its
+   * RayCluster): restricted Pod Security labels at a version from the floor, the default-deny and
+   * DNS policies as generated, no token for Ray pods, the LimitRange and quota not loosened.
+   */
+  private validateRendered(expected: ExpectedTenantNamespace): string[] {
+    const json = (o: ApiObject) => o.toJson() as Record<string, any>;
+    return checkTenantNamespace({
+      namespace: json(this.namespace),
+      quota: this.resourceQuota ? json(this.resourceQuota) : undefined,
+      limitRange: json(this.limitRange),
+      defaultDeny: json(this.defaultDeny),
+      dnsEgress: json(this.dnsEgress),
+      serviceAccount: json(this.serviceAccount),
+    }, expected).map(formatViolation);
   }
 
   /**
@@ -248,63 +276,37 @@ export class TenantNamespace extends Construct {
       .filter(SecureTenantRayCluster.isSecureTenantRayCluster)
       .filter((c) => c.tenant.name === tenant.name && c.tenant.namespace === tenant.namespace);
     const hard = (ApiObject.of(quota).toJson() as { spec?: { hard?: Record<string, string | number> } }).spec?.hard ?? {};
+    // What a container does not state, the LimitRange (as rendered) fills in at admission.
+    const defaults = limitRangeDefaults(ApiObject.of(this.limitRange).toJson());
     const budgets = clusters.map((c) => {
       // cdk8s validates once per chart it synthesizes; a render's budget does not change.
       const manifest = c.renderedManifest();
-      let budget = BUDGETS.get(manifest);
-      if (!budget) BUDGETS.set(manifest, budget = clusterBudget(manifest));
-      return budget;
+      const key = defaultsKey(defaults);
+      let kept = BUDGETS.get(manifest);
+      if (!kept || kept.key !== key) BUDGETS.set(manifest, kept = { key, budget: clusterBudget(manifest, defaults) });
+      return kept.budget;
     });
-    return checkBudget(budgets, hard).map((o) => `budget: the worst case of tenant "${tenant.name}"'s RayClusters needs ${o.key} ${o.used}, `
-      + `more than its ResourceQuota allows (${o.hard}). Shares: ${o.shares.map((x) => `${x.cluster} ${x.used}`).join(', ')}. `
-      + 'Fix: lower maxReplicas or resources of a cluster, or raise the tenant\'s quota.');
+    const shares = (list: readonly { cluster: string; used: string }[]) => list.map((x) => `${x.cluster} ${x.used}`).join(', ');
+    return [
+      ...checkBudget(budgets, hard).map((o) => `budget: the worst case of tenant "${tenant.name}"'s RayClusters needs ${o.key} ${o.used}, `
+        + `more than its ResourceQuota allows (${o.hard}). Shares: ${shares(o.shares)}. `
+        + 'Fix: lower maxReplicas or resources of a cluster, or raise the tenant\'s quota.'),
+      ...uncappedExtendedResources(budgets, hard).map((u) => `budget: tenant "${tenant.name}"'s RayClusters request ${u.resource} `
+        + `(worst case ${u.used}; ${shares(u.shares)}), but its ResourceQuota has no ${u.key}: the quota does not cap it. `
+        + `Fix: add it to the quota (quota.extended: { '${u.resource}': '${u.used}' }), or remove it from the clusters.`),
+    ];
   }
+}
+
+/** A LimitRange's defaults as a cache key. */
+function defaultsKey(d: ContainerDefaults): string {
+  const text = (m: ReadonlyMap<string, Quantity> | undefined) => [...m ?? []].map(([k, v]) => `${k}=${v.toString()}`).sort().join(',');
+  return `${text(d.requests)};${text(d.limits)}`;
 }
 
 /** Each rendered RayCluster's worst case (renders are kept and frozen while nothing changes). */
-const BUDGETS = new WeakMap<object, ReturnType<typeof clusterBudget>>();
+const BUDGETS = new WeakMap<object, { readonly key: string; readonly budget: ReturnType<typeof clusterBudget> }>();
 
 function smaller(a: string, b: string): string {
   return Quantity.parse(a).lessOrEqual(Quantity.parse(b)) ? a : b;
-}
-
-function quotaHard(where: string, quota: TenantQuota): Record<string, k8s.Quantity> {
-  if (quota === null || typeof quota !== 'object') {
-    throw new PropsError(`${where}.quota: expected { requestsCpu, requestsMemory, limitsCpu, limitsMemory, pods?, extended? }, got ${describeValue(quota)}`);
-  }
-  const hard: Record<string, k8s.Quantity> = {};
-  const fields = [
-    ['requestsCpu', 'requests.cpu'], ['requestsMemory', 'requests.memory'],
-    ['limitsCpu', 'limits.cpu'], ['limitsMemory', 'limits.memory'],
-  ] as const;
-  for (const [prop, key] of fields) {
-    requireQuantity(`${where}.quota.${prop}`, quota[prop]);
-    hard[key] = k8s.Quantity.fromString(String(quota[prop]));
-  }
-  for (const [req, lim] of [['requestsCpu', 'limitsCpu'], ['requestsMemory', 'limitsMemory']] as const) {
-    if (Quantity.parse(quota[req]).greaterThan(Quantity.parse(quota[lim]))) {
-      throw new PropsError(`${where}.quota: ${req} ${quota[req]} is greater than ${lim} ${quota[lim]}; pods could never use the requests`);
-    }
-  }
-  if (quota.pods !== undefined) {
-    if (typeof quota.pods !== 'number' || !Number.isInteger(quota.pods) || quota.pods < 1) {
-      throw new PropsError(`${where}.quota.pods: expected a positive integer, got ${describeValue(quota.pods)}`);
-    }
-    hard.pods = k8s.Quantity.fromNumber(quota.pods);
-  }
-  const extended = quota.extended ?? {};
-  if (extended === null || typeof extended !== 'object' || Array.isArray(extended)) {
-    throw new PropsError(`${where}.quota.extended: expected a map of resource name to quantity, got ${describeValue(extended)}`);
-  }
-  for (const [name, value] of Object.entries(extended)) {
-    if (!isLabelKey(name) || !name.includes('/')) {
-      throw new PropsError(`${where}.quota.extended: ${JSON.stringify(name)} is not an extended resource name (a domain-prefixed name such as 'nvidia.com/gpu')`);
-    }
-    const parsed = requireQuantity(`${where}.quota.extended["${name}"]`, value);
-    if (!parsed.equals(Quantity.parse((parsed.toMilliCeil() / 1000n).toString()))) {
-      throw new PropsError(`${where}.quota.extended["${name}"]: ${JSON.stringify(value)} is not a whole number; extended resources are counted in units`);
-    }
-    hard[`requests.${name}`] = k8s.Quantity.fromString(String(value));
-  }
-  return hard;
 }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { declareTenantUse } from './app-tenants';
 import { renderClusterSpec } from './cluster/cluster-spec';
 import { RayClusterConfig } from './cluster/config';
 import { resolveClusterConfig } from './cluster/resolve';
@@ -51,7 +52,7 @@ export interface SecureTenantRayClusterProps extends RayClusterConfig {
 /**
  * A KubeRay `RayCluster` for one tenant, secure by construction:
  *
- * - tenant isolation: the `tenant` label and bound annotations on the RayCluster; on every pod
+ * - tenant isolation: the `tenant` label, bound and placement annotations on the RayCluster; on every pod
  *   template the tenant label, a nodeSelector for the tenant's nodes and a toleration of its taint;
  *   every container's CPU and memory within the tenant's bounds;
  * - the `restricted` Pod Security Standard on every container that will run, including the
@@ -109,6 +110,7 @@ export class SecureTenantRayCluster extends Construct {
     const where = (prop: string) => `${path}: ${prop}`;
     if (props.name !== undefined) requireString(where('name'), props.name, isDns1123Label, 'a DNS-1123 label of at most 63 characters');
     const network = resolveNetworkOptions(where('network'), props.network);
+    declareTenantUse(this, { tenants: [tenant], dns: network.dns, dnsProp: 'network.dns' });
     const config = resolveClusterConfig(where, tenant, props, network);
     const labels = checkLabels(where('labels'), props.labels);
     const waves = props.syncWaves ?? {};
@@ -124,7 +126,7 @@ export class SecureTenantRayCluster extends Construct {
         ...(props.name !== undefined ? { name: props.name } : {}),
         namespace: tenant.namespace,
         labels: { ...labels, tenant: tenant.name },
-        annotations: { ...tenant.boundAnnotations(), [SYNC_WAVE_ANNOTATION]: wave('rayCluster', SyncWaves.WORKLOAD) },
+        annotations: { ...tenant.boundAnnotations(), ...tenant.placementAnnotations(), [SYNC_WAVE_ANNOTATION]: wave('rayCluster', SyncWaves.WORKLOAD) },
       },
       spec: renderClusterSpec(config) as RayClusterSpec,
     });

@@ -171,7 +171,7 @@ export class SecureTenantRayService extends Construct {
         name: this.name,
         namespace: tenant.namespace,
         labels: { ...base.labels, tenant: tenant.name },
-        annotations: { ...tenant.boundAnnotations(), [SYNC_WAVE_ANNOTATION]: syncWave(where, waves, 'workload', SyncWaves.WORKLOAD) },
+        annotations: { ...tenant.boundAnnotations(), ...tenant.placementAnnotations(), [SYNC_WAVE_ANNOTATION]: syncWave(where, waves, 'workload', SyncWaves.WORKLOAD) },
       },
       spec: spec as unknown as RayServiceSpec,
     });

@@ -1,7 +1,20 @@
-import { isDns1123Label, isLabelKey, isLabelValue } from './kubernetes/names';
+import {
+  isDns1123Label, isLabelKey, isLabelValue, NODE_RESTRICTION_LABEL_NAMESPACE,
+  reservedNamespaceReason, reservedNodeLabelKeyReason, reservedTaintKeyReason,
+} from './kubernetes/names';
 import { Quantity } from './kubernetes/quantity';
 import { EXTENDED_RESOURCES_ANNOTATION, TenantDefinition } from './policy/tenant-definition';
 import { describe, PropsError, requireQuantity, requireString } from './validation';
+
+/**
+ * A node label key kubelets cannot set on their own Node: pass it as `nodeLabelKey` so that a
+ * compromised node cannot label itself into another tenant's pool. Kubelets may set any label
+ * outside the `node-restriction.kubernetes.io/` prefix on their own Node (the NodeRestriction
+ * admission plugin allows it), so with the default key `tenant` a node that is taken over can
+ * attract another tenant's pods by relabelling itself. Label the nodes as an administrator:
+ * `kubectl label node <node> node-restriction.kubernetes.io/tenant=<tenant>`.
+ */
+export const PROTECTED_NODE_LABEL_KEY = `${NODE_RESTRICTION_LABEL_NAMESPACE}/tenant`;
 
 /** The effect of the taint that reserves a tenant's nodes. */
 export enum TaintEffect {
@@ -59,13 +72,20 @@ export interface TenantProfileProps {
   /** The tenant's name: a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters). */
   readonly name: string;
   /**
-   * The namespace the tenant's RayClusters live in.
+   * The namespace the tenant's RayClusters live in. Not `default`, `kube-system`, `kube-public`,
+   * `kube-node-lease` or any other `kube-` namespace, nor the admission controller's (`kyverno`):
+   * the tenant's default-deny and restricted labels there would break the cluster.
    * @default the tenant name
    */
   readonly namespace?: string;
   /**
    * The node label key that marks the tenant's nodes; pods get a nodeSelector `<key>: <value>`.
-   * @default 'tenant'
+   * Keys under `kubernetes.io` and `k8s.io` are refused (kubelets set `kubernetes.io/hostname`,
+   * `topology.kubernetes.io/*`, `node.kubernetes.io/*` themselves; components own the rest),
+   * except the `node-restriction.kubernetes.io/` prefix: kubelets cannot set it, so
+   * {@link PROTECTED_NODE_LABEL_KEY} is the key to use where a compromised node must not be able
+   * to attract another tenant's pods.
+   * @default 'tenant' (a kubelet may set it on its own Node)
    */
   readonly nodeLabelKey?: string;
   /**
@@ -74,7 +94,10 @@ export interface TenantProfileProps {
    */
   readonly nodeLabelValue?: string;
   /**
-   * The taint on the tenant's nodes; pods get a toleration for exactly this taint.
+   * The taint on the tenant's nodes; pods get a toleration for exactly this taint. Keys under
+   * `kubernetes.io` and `k8s.io` (`node-role.kubernetes.io/control-plane`,
+   * `node.kubernetes.io/unreachable`, ...), the cluster autoscaler's taints and `nvidia.com/gpu`
+   * are refused.
    * @default { key: 'tenant', value: <name>, effect: NoSchedule }
    */
   readonly taint?: TenantTaint;
@@ -162,8 +185,12 @@ export class TenantProfile {
     this.name = requireString('TenantProfile.name', props.name, isDns1123Label, 'a DNS-1123 label (lowercase letters, digits and "-", at most 63 characters, starting and ending with a letter or digit)');
     this.namespace = props.namespace === undefined ? this.name
       : requireString(`TenantProfile(${this.name}).namespace`, props.namespace, isDns1123Label, 'a DNS-1123 label (a namespace name)');
+    refuseReserved(`TenantProfile(${this.name}).namespace${props.namespace === undefined ? ' (the tenant name)' : ''}`, this.namespace,
+      reservedNamespaceReason(this.namespace), 'give the tenant a namespace of its own');
     this.nodeLabelKey = props.nodeLabelKey === undefined ? 'tenant'
       : requireString(`TenantProfile(${this.name}).nodeLabelKey`, props.nodeLabelKey, isLabelKey, 'a label key ([prefix/]name)');
+    refuseReserved(`TenantProfile(${this.name}).nodeLabelKey`, this.nodeLabelKey, reservedNodeLabelKeyReason(this.nodeLabelKey),
+      `e.g. nodeLabelKey: PROTECTED_NODE_LABEL_KEY ('${PROTECTED_NODE_LABEL_KEY}')`);
     this.nodeLabelValue = props.nodeLabelValue === undefined ? this.name
       : requireString(`TenantProfile(${this.name}).nodeLabelValue`, props.nodeLabelValue, (v) => v !== '' && isLabelValue(v), 'a non-empty label value');
     const taint = props.taint ?? {};
@@ -172,6 +199,7 @@ export class TenantProfile {
     }
     this.taintKey = taint.key === undefined ? 'tenant'
       : requireString(`TenantProfile(${this.name}).taint.key`, taint.key, isLabelKey, 'a taint key ([prefix/]name)');
+    refuseReserved(`TenantProfile(${this.name}).taint.key`, this.taintKey, reservedTaintKeyReason(this.taintKey), 'e.g. taint: { key: \'tenant\' }');
     this.taintValue = taint.value === undefined ? this.name
       : requireString(`TenantProfile(${this.name}).taint.value`, taint.value, isLabelValue, 'a taint value');
     const effects = Object.values(TaintEffect) as string[];
@@ -252,6 +280,21 @@ export class TenantProfile {
     };
   }
 
+  /**
+   * The placement as RayCluster annotations (`nodeLabelKey`, `nodeLabelValue`, `taintKey`,
+   * `taintValue`, `taintEffect`), beside the bound annotations, so that `secure-ray check`
+   * without a tenants file judges the pods against this tenant's nodes and taint.
+   */
+  public placementAnnotations(): Record<string, string> {
+    return {
+      nodeLabelKey: this.nodeLabelKey,
+      nodeLabelValue: this.nodeLabelValue,
+      taintKey: this.taintKey,
+      taintValue: this.taintValue,
+      taintEffect: this.taintEffect,
+    };
+  }
+
   /** The node selector that pins pods to this tenant's nodes. */
   public get nodeSelector(): Record<string, string> {
     return { [this.nodeLabelKey]: this.nodeLabelValue };
@@ -261,6 +304,11 @@ export class TenantProfile {
   public get toleration(): TenantToleration {
     return { key: this.taintKey, operator: 'Equal', value: this.taintValue, effect: this.taintEffect };
   }
+}
+
+/** Throws a {@link PropsError} when a name is reserved (`reason` says why). */
+function refuseReserved(prop: string, value: string, reason: string | undefined, fix: string): void {
+  if (reason !== undefined) throw new PropsError(`${prop}: ${JSON.stringify(value)} is reserved: ${reason}. Fix: ${fix}`);
 }
 
 /** Checks a map of extended resource name to a whole, non-negative quantity. */

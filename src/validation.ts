@@ -10,6 +10,7 @@
  */
 import { isCidr, isLabelKey, isLabelValue, isPortNumber } from './kubernetes/names';
 import { Quantity, QuantityError } from './kubernetes/quantity';
+import { LATEST_PSS_VERSION, parsePssVersion, RESTRICTED_FLOOR } from './policy/pod-security';
 
 /** A validation error in construct props. Its message names the prop, the value and the fix. */
 export class PropsError extends Error {
@@ -124,4 +125,30 @@ export function checkSelector(prop: string, labels: Readonly<Record<string, stri
 /** A CIDR as the API server parses it (`10.0.0.0/16`, `fd00::/64`). */
 export function requireCidr(prop: string, value: unknown): string {
   return requireString(prop, value, isCidr, 'a CIDR such as 10.0.0.0/16 or fd00::/64');
+}
+
+/** The oldest Pod Security Standards version a namespace may pin (see {@link RESTRICTED_FLOOR}). */
+export const MIN_PSS_VERSION = `v1.${RESTRICTED_FLOOR.minor}`;
+
+/**
+ * A Pod Security Standards version for the namespace labels: `latest`, or `v1.N` from
+ * {@link MIN_PSS_VERSION} (older restricted levels do not check what the library relies on) to
+ * the newest version the library implements.
+ */
+export function requirePodSecurityVersion(prop: string, value: unknown): string {
+  const range = `'${MIN_PSS_VERSION}' to '${LATEST_PSS_VERSION}', or 'latest'`;
+  if (typeof value !== 'string') throw new PropsError(`${prop}: expected a Pod Security Standards version (${range}), got ${describe(value)}`);
+  const parsed = parsePssVersion(value);
+  if (parsed === undefined) {
+    const newer = /^v1\.[1-9][0-9]*$/.test(value);
+    throw new PropsError(`${prop}: ${JSON.stringify(value)} is not ${newer ? 'a version this library implements' : 'a Pod Security Standards version'}; `
+      + `write ${range}${newer ? ` (${LATEST_PSS_VERSION} is the newest whose checks this library knows)` : ''}`);
+  }
+  if (value !== 'latest' && parsed.minor < RESTRICTED_FLOOR.minor) {
+    throw new PropsError(`${prop}: ${JSON.stringify(value)} is older than ${MIN_PSS_VERSION}, the oldest version whose restricted level `
+      + `checks everything the library's restricted settings rely on (${RESTRICTED_FLOOR.checkId} starts at ${MIN_PSS_VERSION}; `
+      + 'at v1.18 a pod without seccomp or drop: [ALL] is still "restricted"); '
+      + `write ${range}`);
+  }
+  return value;
 }

@@ -11,8 +11,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
-import { checkManifests, PropsError, RayVolume, SecureTenantRayCluster, TenantProfile } from '../src';
-import { newChart } from './support/manifests';
+import { checkManifests, PropsError, RayVolume, SecureTenantRayCluster, TenantAdmissionPolicy, TenantNamespace, TenantProfile } from '../src';
+import { errorOf, newChart } from './support/manifests';
 import { main } from '../src/cli/main';
 
 const bounds = { minCpu: '500m', maxCpu: '4', minMemory: '512Mi', maxMemory: '8Gi' };
@@ -177,16 +177,56 @@ describe('construct: malformed lists, objects and names are PropsErrors', () => 
 
   // Were synthesized although the API server would reject them (found by this suite; fixed).
   test.each([
-    ['duplicate container names (sidecar and init container)', { head: { sidecars: [{ name: 'x' }], initContainers: [{ name: 'x' }] } }],
-    ['a sidecar named like the Ray container', { head: { sidecars: [{ name: 'ray-head' }] } }],
-    ['network.apiServer.cidr not a CIDR', { autoscaling: {}, network: { apiServer: { cidr: 'nope' } } }],
-    ['network.apiServer.port 70000', { autoscaling: {}, network: { apiServer: { cidr: '10.0.0.1/32', port: 70000 } } }],
-    ['network.dns.port -1', { network: { dns: { port: -1 } } }],
-    ['network.dns.namespace invalid', { network: { dns: { namespace: 'Bad NS' } } }],
-    ['network: a string', { network: 'x' }],
-  ])('%s', (_, props) => {
+    ['duplicate container names (sidecar and init container)', { head: { sidecars: [{ name: 'x' }], initContainers: [{ name: 'x' }] } },
+      'head: two containers are named "x"; container and init container names must be unique in a pod'],
+    ['a sidecar named like the Ray container', { head: { sidecars: [{ name: 'ray-head' }] } }, 'head: two containers are named "ray-head"'],
+    ['network.apiServer.cidr not a CIDR', { autoscaling: {}, network: { apiServer: { cidr: 'nope' } } }, 'network.apiServer.cidr: "nope" is not a CIDR'],
+    ['network.apiServer.port 70000', { autoscaling: {}, network: { apiServer: { cidr: '10.0.0.1/32', port: 70000 } } },
+      'network.apiServer.port: expected a port number 1-65535, got number 70000'],
+    ['network.dns.port -1', { network: { dns: { port: -1 } } }, 'network.dns.port: expected a port number 1-65535, got number -1'],
+    ['network.dns.namespace invalid', { network: { dns: { namespace: 'Bad NS' } } }, 'network.dns.namespace: "Bad NS" is not a namespace name'],
+    ['network: a string', { network: 'x' }, 'network: expected { dns?, apiServer?, mode?, pinnedPorts? }, got the string "x"'],
+  ])('%s', (_, props, message) => {
     const e = failure(props);
     expect(e).toBeInstanceOf(PropsError);
+    expect(e.message).toContain(`test/ray: ${message}`);
+  });
+});
+
+describe('network props through every construct that renders them: a PropsError naming the construct and the prop', () => {
+  // resolveDns / resolveApiServer are shared; each construct must reach them with its own prop path.
+  const dnsCases: [string, any, string][] = [
+    ['dns.port 0', { port: 0 }, 'dns.port: expected a port number 1-65535, got number 0'],
+    ['dns.port 70000', { port: 70000 }, 'dns.port: expected a port number 1-65535'],
+    ['dns.namespace not a name', { namespace: 'Kube System' }, 'dns.namespace: "Kube System" is not a namespace name'],
+    ['dns.podLabels with template text', { podLabels: { app: '{{ request.object.metadata.name }}' } }, 'dns.podLabels.app: "{{ request.object.metadata.name }}" is not a valid label value'],
+    ['dns.podLabels with a template key', { podLabels: { '{{x}}': 'a' } }, 'dns.podLabels: "{{x}}" is not a valid label key'],
+    ['dns.podLabels empty (every pod of the namespace)', { podLabels: {} }, 'dns.podLabels: expected a non-empty map of labels'],
+  ];
+  const apiCases: [string, any, string][] = [
+    ['apiServer.port 99999', { cidr: '10.0.0.1/32', port: 99999 }, 'apiServer.port: expected a port number 1-65535, got number 99999'],
+    ['apiServer.port 0', { cidr: '10.0.0.1/32', port: 0 }, 'apiServer.port: expected a port number 1-65535'],
+    ['apiServer.cidr not a CIDR', { cidr: 'not-a-cidr' }, 'apiServer.cidr: "not-a-cidr" is not a CIDR'],
+    ['apiServer.cidr with template text', { cidr: '{{ request.object.spec.cidr }}' }, 'apiServer.cidr: "{{ request.object.spec.cidr }}" is not a CIDR'],
+  ];
+  const expectError = (make: () => unknown, message: string) => {
+    expect(make).toThrow(PropsError);
+    expect(errorOf(make)).toContain(message);
+  };
+  test.each(dnsCases)('TenantNamespace %s', (_, dns, message) => {
+    expectError(() => new TenantNamespace(newChart().chart, 'ns', { tenant: teamA, dns }), `TenantNamespace(team-a).${message}`);
+  });
+  test.each(dnsCases)('TenantAdmissionPolicy %s', (_, dns, message) => {
+    expectError(() => new TenantAdmissionPolicy(newChart().chart, 'admission', { tenants: [teamA], dns }), `TenantAdmissionPolicy.${message}`);
+  });
+  test.each(dnsCases)('SecureTenantRayCluster network.%s', (_, dns, message) => {
+    expectError(() => new SecureTenantRayCluster(newChart().chart, 'ray', { tenant: teamA, network: { dns } }), `test/ray: network.${message}`);
+  });
+  test.each(apiCases)('TenantAdmissionPolicy %s', (_, api, message) => {
+    expectError(() => new TenantAdmissionPolicy(newChart().chart, 'admission', { tenants: [teamA], apiServer: api }), `TenantAdmissionPolicy.${message}`);
+  });
+  test.each(apiCases)('SecureTenantRayCluster network.%s', (_, api, message) => {
+    expectError(() => new SecureTenantRayCluster(newChart().chart, 'ray', { tenant: teamA, autoscaling: {}, network: { apiServer: api } }), `test/ray: network.${message}`);
   });
 });
 
@@ -224,17 +264,13 @@ describe('policy engine: sparse arrays (JavaScript callers, escape-hatch patches
     expect(report.documents[1].rules['pod-security'].status).toBe('fail');
   });
 
-  test('a template with a sparse ports list: a clear synth error or valid output, never a TypeError', () => {
-    const { chart } = newChart();
+  test('a template with a sparse ports list or a null entry: a PropsError naming the entry (it rendered as `ports: [null]`)', () => {
     const ports: any[] = holes(1);
-    new SecureTenantRayCluster(chart, 'ray', { tenant: teamA, name: 'demo', head: { template: { spec: { containers: [{ name: 'ray-head', ports }] } } } });
-    let error: unknown;
-    try {
-      Testing.synth(chart);
-    } catch (e) {
-      error = e;
-    }
-    if (error !== undefined) expect((error as Error).name).not.toBe('TypeError');
+    const sparse = () => new SecureTenantRayCluster(newChart().chart, 'ray', { tenant: teamA, name: 'demo', head: { template: { spec: { containers: [{ name: 'ray-head', ports }] } } } });
+    expect(sparse).toThrow(PropsError);
+    expect(errorOf(sparse)).toBe('test/ray: head.template.spec.containers[0].ports[0]: an empty entry (a hole in a sparse array) in a list; remove it');
+    const nulled = () => new SecureTenantRayCluster(newChart().chart, 'ray', { tenant: teamA, head: { template: { spec: { containers: [], tolerations: [null] as any } } } });
+    expect(errorOf(nulled)).toBe('test/ray: head.template.spec.tolerations[0]: an empty entry (null) in a list; remove it');
   });
 });
 
@@ -257,6 +293,22 @@ async function cli(argv: string[], stdin?: string): Promise<Run> {
 
 const COMPLIANT = path.join(__dirname, 'fixtures/cli/compliant.yaml');
 
+/** Whether chmod 000 stops this process reading a file (not as root). */
+const CHMOD_BLOCKS_READS = (() => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-ray-chmod-'));
+  const probe = path.join(dir, 'probe');
+  fs.writeFileSync(probe, 'x');
+  fs.chmodSync(probe, 0o000);
+  try {
+    fs.readFileSync(probe);
+    return false;
+  } catch {
+    return true;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+})();
+
 /** Every stderr line is one `secure-ray: ...` line; no stack trace. */
 function expectOneLineErrors(r: Run, n: number): string[] {
   const lines = r.stderr.split('\n').filter((l) => l !== '');
@@ -268,9 +320,10 @@ function expectOneLineErrors(r: Run, n: number): string[] {
 }
 
 describe('secure-ray check: bad input', () => {
+  // A fresh directory per test: no test reads what another wrote, so they pass in any order or alone.
   let tmp: string;
-  beforeAll(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-ray-bad-')); });
-  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'secure-ray-bad-')); });
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const file = (name: string, content: string | Buffer) => {
     const p = path.join(tmp, name);
     fs.writeFileSync(p, content);
@@ -318,14 +371,17 @@ describe('secure-ray check: bad input', () => {
     expect(expectOneLineErrors(r, 1)).toEqual([`secure-ray: ${bin}: binary file`]);
   });
 
-  test('invalid UTF-8 without NUL bytes is read, not a crash', async () => {
+  test('invalid UTF-8 without NUL bytes: exit 2, one line naming the file, line, byte and fix', async () => {
     const latin1 = file('latin1.yaml', Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: caf\xe9}\n', 'latin1'));
     const r = await cli(['check', '--output', 'json', latin1]);
-    expect([0, 2]).toContain(r.code);
-    expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+    expect(r.code).toBe(2);
+    expect(expectOneLineErrors(r, 1)).toEqual([`secure-ray: ${latin1}:3: not valid UTF-8 (byte 0xe9 at offset 51): save the file as UTF-8`]);
+    expect(JSON.parse(r.stdout).documents).toEqual([]);
   });
 
-  test('a 50 MB file: checked in bounded memory and time', async () => {
+  // Was ~1.7 GB of extra RSS (found by this suite); the CLI now judges each document as it is
+  // parsed and keeps only verdicts. (How long it takes is the benchmark's business.)
+  test('a 50 MB file: checked, with RSS growing by less than 1 GiB', async () => {
     // ~50 MB of valid manifests: many ConfigMaps with a large data block each.
     const doc = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  blob: "${'x'.repeat(50_000)}"\n---\n`;
     const big = path.join(tmp, 'big.yaml');
@@ -336,12 +392,9 @@ describe('secure-ray check: bad input', () => {
     const before = process.memoryUsage().rss;
     let peak = before;
     const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
-    const started = Date.now();
     const r = await cli(['check', big, COMPLIANT]);
     clearInterval(timer);
     peak = Math.max(peak, process.memoryUsage().rss);
-    // eslint-disable-next-line no-console
-    console.log(`50 MB file: ${Date.now() - started} ms, RSS before ${(before / 2 ** 20).toFixed(0)} MiB, peak ${(peak / 2 ** 20).toFixed(0)} MiB`);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/\d+ documents, 0 failed\n$/);
@@ -394,29 +447,26 @@ describe('secure-ray check: bad input', () => {
     expect(expectOneLineErrors(r, 1)[0]).toContain(message);
   });
 
-  test('a missing file, and an unreadable path', async () => {
+  test('a missing file', async () => {
     const missing = path.join(tmp, 'missing.yaml');
-    // A directory named x.yaml stands in for an unreadable file (chmod does not stop root).
-    const dirAsFile = path.join(tmp, 'x.yaml');
-    fs.mkdirSync(path.join(dirAsFile, 'sub'), { recursive: true });
     const r = await cli(['check', '--output', 'json', missing, COMPLIANT]);
     expect(r.code).toBe(2);
     expect(expectOneLineErrors(r, 1)).toEqual([`secure-ray: ${missing}: no such file or directory`]);
-    const unreadable = path.join(tmp, 'locked.yaml');
-    fs.writeFileSync(unreadable, 'a: 1\n');
+    expect(JSON.parse(r.stdout).documents.map((d: any) => d.source)).toEqual([COMPLIANT]);
+  });
+
+  // chmod 000 does not stop root: the case is then skipped, visibly, rather than passing without a check.
+  (CHMOD_BLOCKS_READS ? test : test.skip)('an unreadable file (EACCES; skipped when running as root)', async () => {
+    const unreadable = file('locked.yaml', 'a: 1\n');
     fs.chmodSync(unreadable, 0o000);
-    let readable = true;
-    try { fs.readFileSync(unreadable); } catch { readable = false; }
-    if (readable) {
-      // eslint-disable-next-line no-console
-      console.warn('SKIPPED (part): running as root, chmod 000 does not block reads; the EACCES case is not exercised');
-    } else {
+    try {
       const u = await cli(['check', '--output', 'json', unreadable, COMPLIANT]);
       expect(u.code).toBe(2);
       expect(expectOneLineErrors(u, 1)).toEqual([`secure-ray: ${unreadable}: permission denied`]);
       expect(JSON.parse(u.stdout).documents.map((d: any) => d.source)).toEqual([COMPLIANT]);
+    } finally {
+      fs.chmodSync(unreadable, 0o644);
     }
-    fs.chmodSync(unreadable, 0o644);
   });
 
   test('a --tenants file that is binary, a directory, or not a list', async () => {

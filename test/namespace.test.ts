@@ -1,7 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { LimitRange, Namespace, ResourceQuota, ServiceAccount } from 'kubernetes-models/v1';
-import { DEFAULT_POD_SECURITY_VERSION, TenantNamespace, TenantNamespaceProps } from '../src/namespace';
+import { DEFAULT_POD_SECURITY_VERSION, MIN_POD_SECURITY_VERSION, TenantNamespace, TenantNamespaceProps } from '../src/namespace';
 import { TenantProfile } from '../src/tenant';
 import { PropsError } from '../src/validation';
 import { errorOf, findObject, Manifest } from './support/manifests';
@@ -65,9 +67,18 @@ describe('TenantNamespace', () => {
     expect(findObject(objs, 'ServiceAccount', 'ray').metadata.namespace).toBe('ml-team-a');
   });
 
-  test('pod security version is configurable', () => {
-    const ns = findObject(synth({ podSecurityVersion: 'v1.30' }), 'Namespace', 'ml-team-a');
-    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.30');
+  test('pod security version is configurable from the floor to the newest, or latest', () => {
+    for (const v of ['v1.30', MIN_POD_SECURITY_VERSION, 'v1.37', 'latest']) {
+      const ns = findObject(synth({ podSecurityVersion: v }), 'Namespace', 'ml-team-a');
+      expect(ns.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe(v);
+    }
+    expect(MIN_POD_SECURITY_VERSION).toBe('v1.23');
+  });
+
+  test('the TSDoc and the README name the derived floor', () => {
+    const text = (f: string) => fs.readFileSync(path.join(__dirname, '..', f), 'utf8');
+    expect(text('src/namespace.ts')).toContain(`accepts: \`${MIN_POD_SECURITY_VERSION}\`, derived`);
+    expect(text('README.md')).toContain(`\`podSecurityVersion\` accepts \`${MIN_POD_SECURITY_VERSION}\` (\`MIN_POD_SECURITY_VERSION\`)`);
   });
 
   test('ResourceQuota: requests, limits, pods and extended resources as requests.<name>', () => {
@@ -170,11 +181,19 @@ describe('TenantNamespace', () => {
     ['quota quantity', { quota: { ...quota, requestsMemory: '2 Gi' } }, 'TenantNamespace(team-a).quota.requestsMemory: "2 Gi" is not a Kubernetes quantity'],
     ['quota missing a field', { quota: { ...quota, limitsCpu: undefined as any } }, 'TenantNamespace(team-a).quota.limitsCpu: expected a Kubernetes quantity'],
     ['quota requests above limits', { quota: { ...quota, requestsCpu: '65' } }, 'TenantNamespace(team-a).quota: requestsCpu 65 is greater than limitsCpu 64'],
-    ['quota pods', { quota: { ...quota, pods: 1.5 } }, 'TenantNamespace(team-a).quota.pods: expected a positive integer'],
+    ['quota pods', { quota: { ...quota, pods: 1.5 } }, 'TenantNamespace(team-a).quota.pods: expected an integer >= 1, got number 1.5'],
     ['extended name', { quota: { ...quota, extended: { gpu: '1' } } }, 'TenantNamespace(team-a).quota.extended: "gpu" is not an extended resource name'],
     ['extended quantity', { quota: { ...quota, extended: { 'nvidia.com/gpu': 'four' } } }, 'TenantNamespace(team-a).quota.extended["nvidia.com/gpu"]: "four" is not a Kubernetes quantity'],
     ['extended fraction', { quota: { ...quota, extended: { 'nvidia.com/gpu': '1.5' } } }, 'is not a whole number'],
     ['pss version', { podSecurityVersion: '1.30' }, 'TenantNamespace(team-a).podSecurityVersion: "1.30" is not a Pod Security Standards version'],
+    // Below the floor the restricted level does not check what the library relies on.
+    ['pss version v1.0', { podSecurityVersion: 'v1.0' }, 'TenantNamespace(team-a).podSecurityVersion: "v1.0" is older than v1.23, the oldest version whose restricted level checks everything the library\'s restricted settings rely on (runAsUser starts at v1.23'],
+    ['pss version v1.18', { podSecurityVersion: 'v1.18' }, '"v1.18" is older than v1.23'],
+    ['pss version v1.22', { podSecurityVersion: 'v1.22' }, '"v1.22" is older than v1.23'],
+    ['pss version: nonsense minor', { podSecurityVersion: 'v1.999999999999999999999' }, '"v1.999999999999999999999" is not a version this library implements'],
+    ['pss version: newer than the library', { podSecurityVersion: 'v1.38' }, '"v1.38" is not a version this library implements; write \'v1.23\' to \'v1.37\', or \'latest\''],
+    ['pss version: leading zero', { podSecurityVersion: 'v1.030' }, '"v1.030" is not a Pod Security Standards version'],
+    ['pss version: a number', { podSecurityVersion: 1.3 as any }, 'podSecurityVersion: expected a Pod Security Standards version'],
     ['service account', { serviceAccountName: 'Ray' }, 'TenantNamespace(team-a).serviceAccountName: "Ray" is not a DNS-1123 subdomain'],
     ['dns port', { dns: { port: 0 } }, 'TenantNamespace(team-a).dns.port: expected a port number'],
     ['dns namespace', { dns: { namespace: 'Kube_System' } }, 'TenantNamespace(team-a).dns.namespace'],

@@ -95,6 +95,14 @@ describe('package.json', () => {
     expect(tasks['test:consumer'].steps[0].exec).toBe('bash tools/consumer-test.sh');
     expect(tasks.docs.steps.map((s: { exec: string }) => s.exec)).toEqual([expect.stringContaining('rmSync(p'), 'typedoc --options typedoc.json']);
   });
+
+  test('coverage is off in npm test (it more than doubles the run) and on in test:coverage', () => {
+    expect(pkg.jest.collectCoverage).toBe(false);
+    const tasks = JSON.parse(fs.readFileSync(path.join(root, '.projen', 'tasks.json'), 'utf8')).tasks;
+    expect(tasks.test.steps[0]).toEqual({ execArgs: ['jest', '--ci'], receiveArgs: true });
+    expect(tasks['test:coverage'].steps).toEqual([{ exec: 'jest --ci --coverage', receiveArgs: true }]);
+    expect(pkg.scripts['test:coverage']).toBe('projen test:coverage');
+  });
 });
 
 describe('tsconfig.json (the package build)', () => {

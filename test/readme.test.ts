@@ -22,8 +22,8 @@ const files = blocks.map((code, i) => {
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test('the README has the examples (zero-config, fuller, jobs and services, check API, network, exposure, guardrails, admission, escape hatch)', () => {
-  expect(blocks.length).toBe(9);
+test('the README has the examples (zero-config, fuller, protected node label, jobs and services, check API, network, exposure, guardrails, admission, escape hatch)', () => {
+  expect(blocks.length).toBe(10);
   expect(blocks[0]).toContain("new SecureTenantRayCluster(chart, 'analytics', { tenant: teamA });");
 });
 

@@ -167,7 +167,9 @@ describe('SecureTenantRayCluster: synth-time validation fails on every violation
   });
 
   test('equal quantities in other notations pass: 4000m = 4, 8192Mi = 8Gi', () => {
-    expect(() => synth({ head: { resources: { cpu: { limit: '4000m' }, memory: { limit: '8192Mi' } } } })).not.toThrow();
+    const out = synth({ head: { resources: { cpu: { limit: '4000m' }, memory: { limit: '8192Mi' } } } });
+    const head = out.find((m) => m.kind === 'RayCluster')!.spec.headGroupSpec.template.spec.containers[0];
+    expect(head.resources.limits).toEqual({ cpu: '4000m', memory: '8192Mi' });
     expect(synthError({ head: { resources: { cpu: { limit: '4001m' } } } })).toContain('limits.cpu = "4001m"');
   });
 

@@ -1,9 +1,11 @@
 import { createHash } from 'crypto';
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { declareTenantUse } from '../app-tenants';
 import { INJECTED_RESOURCES, RAY_LABELS } from '../kuberay/constants';
 import { ApiServerEgress, DnsOptions, resolveApiServer, resolveDns } from '../network/options';
 import { dnsEgressRule } from '../policy/network-policies';
+import { tenantSetProblems } from '../policy/tenant-set';
 import { TenantProfile } from '../tenant';
 import { PropsError } from '../validation';
 
@@ -168,6 +170,12 @@ function validateTenants(props: TenantAdmissionPolicyProps): TenantProfile[] {
     if (seen.has(t.name)) throw new PropsError(`TenantAdmissionPolicy.tenants[${i}]: tenant "${t.name}" is listed twice`);
     seen.add(t.name);
   });
+  // No two tenants may share a namespace, node label or taint, and DNS may not point into a tenant's namespace.
+  const problems = tenantSetProblems(props.tenants.map((t) => t.toDefinition()),
+    [{ ...resolveDns('TenantAdmissionPolicy.dns', props.dns), where: 'TenantAdmissionPolicy.dns' }]);
+  if (problems.length > 0) {
+    throw new PropsError(`TenantAdmissionPolicy.tenants: ${problems.map((p) => `${p.message}. Fix: ${p.fix}`).join('; ')}`);
+  }
   return [...props.tenants];
 }
 
@@ -398,6 +406,7 @@ export class TenantAdmissionPolicy extends Construct {
   constructor(scope: Construct, id: string, props: TenantAdmissionPolicyProps) {
     super(scope, id);
     const manifest = tenantAdmissionPolicyManifest(props);
+    declareTenantUse(this, { tenants: props.tenants, dns: resolveDns('TenantAdmissionPolicy.dns', props.dns), dnsProp: 'dns' });
     this.resource = new ApiObject(this, 'Resource', manifest);
     if (Chart.of(this).namespace !== undefined) {
       this.resource.addJsonPatch(JsonPatch.remove('/metadata/namespace'));

@@ -1,11 +1,13 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { declareTenantUse } from '../app-tenants';
 import { SYNC_WAVE_ANNOTATION, SyncWaves } from '../gitops';
 import { isDns1123Label, isDns1123Subdomain } from '../kubernetes/names';
 import {
   AdmissionIdentities, admissionRuleSets, DEFAULT_KUBERAY_OPERATOR, DEFAULT_PLATFORM_SERVICE_ACCOUNT, kyvernoValidatingPolicy,
   serviceAccountUsername, validatingAdmissionPolicy, WORKLOAD_CONTROLLERS,
 } from '../policy/cel';
+import { tenantSetProblems } from '../policy/tenant-set';
 import { TenantProfile } from '../tenant';
 import { describe, enumValue, listAt, PropsError, requireString } from '../validation';
 import { KyvernoClusterPolicyOptions, tenantAdmissionPolicyManifest } from './kyverno-policy';
@@ -173,6 +175,9 @@ export function tenantAdmissionManifests(props: TenantAdmissionProps): any[] {
       seen.set(key, String(i));
     }
   });
+  // No two tenants may share a namespace, node label or taint (policy/tenant-set.ts).
+  const problems = tenantSetProblems(tenants.map((t) => t.toDefinition()));
+  if (problems.length > 0) throw new PropsError(`TenantAdmission.tenants: ${problems.map((p) => `${p.message}. Fix: ${p.fix}`).join('; ')}`);
   const engine = enumValue('TenantAdmission.engine', props.engine, AdmissionEngine) ?? AdmissionEngine.VALIDATING_ADMISSION_POLICY;
   const wave = props.syncWave ?? SyncWaves.ADMISSION;
   if (!Number.isInteger(wave)) throw new PropsError(`TenantAdmission.syncWave: expected an integer, got ${describe(wave)}`);
@@ -233,6 +238,7 @@ export class TenantAdmission extends Construct {
   constructor(scope: Construct, id: string, props: TenantAdmissionProps) {
     super(scope, id);
     const manifests = tenantAdmissionManifests(props);
+    declareTenantUse(this, { tenants: props.tenants });
     this.engine = props.engine ?? AdmissionEngine.VALIDATING_ADMISSION_POLICY;
     const namespaced = Chart.of(this).namespace !== undefined;
     this.objects = manifests.map((m) => {

@@ -11,6 +11,7 @@ import { Document, LineCounter, Node, isMap, isSeq, parseDocument } from 'yaml';
 import { decodeManifests } from '../input/manifests';
 import { firstInvalidUtf8 } from '../input/utf8';
 import { TenantDefinition } from '../policy/tenant-definition';
+import { tenantSetProblems } from '../policy/tenant-set';
 
 /** A problem with the input: an unreadable path, invalid YAML, a binary file, a non-object document. */
 export interface InputError {
@@ -244,7 +245,8 @@ const BOUND_FIELDS = ['minCpu', 'maxCpu', 'minMemory', 'maxMemory'] as const;
  * The first problem with a list of tenant definitions (as in a `--tenants` file or the plugin's
  * `tenants` property), with the index of the tenant it is in, or undefined: `name` is a non-empty
  * string and unique, the other fields are strings, `bounds` values are strings or numbers, and no
- * unknown keys. Pure.
+ * unknown keys; then the set (`policy/tenant-set.ts`): no two tenants share a namespace, node
+ * label or taint, no reserved name. Pure.
  */
 export function tenantDefinitionsProblem(list: readonly unknown[]): { index: number; message: string } | undefined {
   const seen = new Set<string>();
@@ -279,7 +281,12 @@ export function tenantDefinitionsProblem(list: readonly unknown[]): { index: num
       }
     }
   }
-  return undefined;
+  // The set as a whole: no shared namespace, node label or taint, no reserved name.
+  const problems = tenantSetProblems(list as TenantDefinition[]);
+  if (problems.length === 0) return undefined;
+  const p = problems[0];
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+  return { index: p.index, message: `${p.message}; fix: ${p.fix}${more}` };
 }
 
 /**

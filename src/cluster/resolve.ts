@@ -366,13 +366,22 @@ function withPinnedPorts(prop: string, given: Record<string, string> | undefined
   return params;
 }
 
-/** A deep copy of a user's template (plain data; IntOrString wrappers keep their `value`), with Kubernetes spellings refused. */
+/**
+ * A deep copy of a user's template (plain data; IntOrString wrappers keep their `value`), with
+ * Kubernetes spellings and empty list entries refused.
+ */
 function cloneTemplate(prop: string, template: unknown): Json {
   if (template === null || typeof template !== 'object' || Array.isArray(template)) {
     throw new PropsError(`${prop}: expected a pod template object, got ${describe(template)}`);
   }
   const copy = (v: unknown, path: string): unknown => {
-    if (Array.isArray(v)) return Array.from(v, (x, i) => copy(x, `${path}[${i}]`));
+    if (Array.isArray(v)) {
+      return Array.from(v, (x, i) => {
+        // A hole (sparse array) or null renders as `null`, which no Kubernetes list accepts.
+        if (x === undefined || x === null) throw new PropsError(`${path}[${i}]: an empty entry (${x === null ? 'null' : 'a hole in a sparse array'}) in a list; remove it`);
+        return copy(x, `${path}[${i}]`);
+      });
+    }
     if (v !== null && typeof v === 'object') {
       const out: Json = {};
       for (const [k, x] of Object.entries(v)) {

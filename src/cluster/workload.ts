@@ -6,6 +6,7 @@
  */
 import { Names } from 'cdk8s';
 import { Construct } from 'constructs';
+import { declareTenantUse } from '../app-tenants';
 import { isDns1035Label } from '../kubernetes/names';
 import { NetworkOptions, ResolvedNetwork, resolveNetworkOptions } from '../network/options';
 import { TenantProfile } from '../tenant';
@@ -55,10 +56,13 @@ export function resolveWorkloadBase(scope: Construct, props: WorkloadBaseProps):
     throw new PropsError(`${path}: props.tenant must be a TenantProfile (new TenantProfile({...})), got ${describe(props.tenant)}`);
   }
   const where = (prop: string) => `${path}: ${prop}`;
+  const network = resolveNetworkOptions(where('network'), props.network);
+  // The tenant (and its DNS target) joins the app-level check of every tenant the app uses.
+  declareTenantUse(scope, { tenants: [props.tenant], dns: network.dns, dnsProp: 'network.dns' });
   return {
     tenant: props.tenant,
     where,
-    network: resolveNetworkOptions(where('network'), props.network),
+    network,
     labels: checkLabels(where('labels'), props.labels),
   };
 }

@@ -127,3 +127,109 @@ export function cidrPrefix(value: string): { readonly prefix: number; readonly b
   const c = parseCidr(value);
   return c ? { prefix: c.prefix, bits: c.bytes.length * 8 } : undefined;
 }
+
+// ---- Reserved names -------------------------------------------------------------------------
+// Names a tenant may not take: they belong to Kubernetes, its nodes, or the platform's own
+// controllers. Each function returns why a name is reserved, or undefined when it is free.
+
+/** Namespaces Kubernetes creates and uses itself. */
+export const KUBERNETES_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+
+/** The admission controller's own namespace (Kyverno's default), which runs the guardrail webhooks. */
+export const ADMISSION_CONTROLLER_NAMESPACES = ['kyverno'] as const;
+
+/** Why a namespace may not be a tenant's, or undefined. */
+export function reservedNamespaceReason(ns: string): string | undefined {
+  if (ns === 'default') {
+    return '"default" is where every object without a namespace lands; a tenant\'s default-deny and restricted labels there '
+      + 'would apply to whatever anyone deploys without one';
+  }
+  if (ns === 'kube-system') {
+    return '"kube-system" runs the cluster\'s own components (kube-dns among them): a tenant\'s default-deny there would cut DNS '
+      + 'off for the whole cluster, and its restricted labels would stop system pods';
+  }
+  if (ns.startsWith('kube-')) return `namespaces starting with "kube-" are reserved for Kubernetes itself (${KUBERNETES_NAMESPACES.join(', ')})`;
+  if ((ADMISSION_CONTROLLER_NAMESPACES as readonly string[]).includes(ns)) {
+    return `"${ns}" is the admission controller's own namespace: a tenant's default-deny there would cut off the webhook that enforces the guardrails`;
+  }
+  return undefined;
+}
+
+/** The label namespace (DNS prefix) of a qualified name, or `''`. */
+function labelNamespace(key: string): string {
+  const i = key.indexOf('/');
+  return i < 0 ? '' : key.slice(0, i);
+}
+
+const inDomain = (ns: string, domain: string) => ns === domain || ns.endsWith(`.${domain}`);
+
+/**
+ * The label namespace that kubelets cannot set on their own Node (the NodeRestriction admission
+ * plugin refuses it): the only safe place for a label that decides which tenant a node serves.
+ */
+export const NODE_RESTRICTION_LABEL_NAMESPACE = 'node-restriction.kubernetes.io';
+
+/** Labels kubelets set on their own Node, and what they say. */
+const KUBELET_LABELS: Readonly<Record<string, string>> = {
+  'kubernetes.io/hostname': 'the node\'s name',
+  'kubernetes.io/os': 'the node\'s OS',
+  'kubernetes.io/arch': 'the node\'s CPU architecture',
+  'topology.kubernetes.io/zone': 'the node\'s zone',
+  'topology.kubernetes.io/region': 'the node\'s region',
+  'node.kubernetes.io/instance-type': 'the node\'s instance type',
+};
+
+/** True for a key under kubernetes.io or k8s.io, outside node-restriction.kubernetes.io. */
+function isKubernetesOwnedKey(key: string): boolean {
+  const ns = labelNamespace(key);
+  if (inDomain(ns, NODE_RESTRICTION_LABEL_NAMESPACE)) return false;
+  return inDomain(ns, 'kubernetes.io') || inDomain(ns, 'k8s.io');
+}
+
+/**
+ * Why a node label key may not mark a tenant's nodes, or undefined. Keys under `kubernetes.io`
+ * and `k8s.io` belong to Kubernetes: kubelets set some of them on their own Node
+ * (`kubernetes.io/hostname`, `topology.kubernetes.io/zone`, `node.kubernetes.io/*`, ...) and
+ * components own the rest (`node-role.kubernetes.io/*`). The `node-restriction.kubernetes.io/`
+ * prefix is the exception: it is meant for this, and kubelets cannot set it.
+ */
+export function reservedNodeLabelKeyReason(key: string): string | undefined {
+  if (!isKubernetesOwnedKey(key)) return undefined;
+  const said = KUBELET_LABELS[key];
+  const why = said !== undefined
+    ? `every kubelet sets "${key}" on its own Node (${said}), so it cannot mark a tenant's nodes`
+    : `"${key}" is under ${labelNamespace(key)}, which belongs to Kubernetes (kubelets set labels there on their own Node, and components own the rest)`;
+  return `${why}; use a key of your own, or ${NODE_RESTRICTION_LABEL_NAMESPACE}/<name> (kubelets cannot set it)`;
+}
+
+/** Taints set by the cluster autoscaler and the GPU taint the library tolerates with `Exists`. */
+const RESERVED_TAINT_KEYS: Readonly<Record<string, string>> = {
+  'ToBeDeletedByClusterAutoscaler': 'the cluster autoscaler sets it on nodes it is removing',
+  'DeletionCandidateOfClusterAutoscaler': 'the cluster autoscaler sets it on nodes it may remove',
+  'nvidia.com/gpu': 'GPU nodes carry it, and every tenant\'s GPU pods tolerate it (operator Exists), so it cannot keep other tenants out',
+};
+
+/**
+ * Why a taint key may not reserve a tenant's nodes, or undefined: keys under `kubernetes.io` and
+ * `k8s.io` (the node lifecycle controller's `node.kubernetes.io/unreachable` and `not-ready`,
+ * `node-role.kubernetes.io/control-plane`, `node.cloudprovider.kubernetes.io/*` — tolerating one
+ * lets tenant pods onto control-plane nodes or keeps them on unreachable ones forever), the cluster
+ * autoscaler's taints, and the GPU taint.
+ */
+export function reservedTaintKeyReason(key: string): string | undefined {
+  const own = RESERVED_TAINT_KEYS[key];
+  if (own !== undefined) return `the taint "${key}" is not the platform's to give a tenant: ${own}`;
+  if (!isKubernetesOwnedKey(key)) return undefined;
+  return `the taint "${key}" is under ${labelNamespace(key)}, which belongs to Kubernetes (e.g. node.kubernetes.io/unreachable, `
+    + 'node-role.kubernetes.io/control-plane): a tenant tolerating it would run on control-plane nodes or stay forever on unreachable ones; '
+    + 'use a key of your own';
+}
+
+/**
+ * True for an extended resource name (`IsExtendedResourceName`): domain-prefixed, outside the
+ * `kubernetes.io` domains, not a quota's `requests.` key, e.g. `nvidia.com/gpu`.
+ */
+export function isExtendedResourceName(name: unknown): name is string {
+  if (!isLabelKey(name) || !name.includes('/') || name.startsWith('requests.')) return false;
+  return !inDomain(labelNamespace(name), 'kubernetes.io');
+}

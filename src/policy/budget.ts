@@ -1,6 +1,7 @@
 import { buildRayPods } from '../kuberay';
 import { JsonObject } from './types';
 import { asArray, asObject, asString } from '../kubernetes/json';
+import { isExtendedResourceName } from '../kubernetes/names';
 import { Quantity } from '../kubernetes/quantity';
 
 /** A resource total: requests and limits per resource name (`cpu`, `memory`, `nvidia.com/gpu`, ...), and pods. */
@@ -39,59 +40,144 @@ function quantities(map: unknown): Map<string, Quantity> {
   return out;
 }
 
+/** Whether pod-level `spec.resources` may name a resource (component-helpers `IsSupportedPodLevelResource`). */
+export function isPodLevelResource(name: string): boolean {
+  return name === 'cpu' || name === 'memory' || name.startsWith('hugepages-');
+}
+
+function maxInto(map: Map<string, Quantity>, from: ReadonlyMap<string, Quantity>): void {
+  for (const [k, v] of from) if (!map.has(k) || v.greaterThan(map.get(k)!)) map.set(k, v);
+}
+
+/** Defaults a container's missing requests and limits may take (a LimitRange's, as LimitRanger applies them at admission). */
+export interface ContainerDefaults {
+  /** Requests for the resources a container does not request (after its limits defaulted them). */
+  readonly requests?: ReadonlyMap<string, Quantity>;
+  /** Limits for the resources a container does not limit. */
+  readonly limits?: ReadonlyMap<string, Quantity>;
+}
+
 /**
- * A pod's effective requests and limits as the scheduler and ResourceQuota count them:
- * per resource, the larger of the sum over its containers and the largest init container
- * (sidecar init containers with `restartPolicy: Always` add to the sum). A request that is
- * absent defaults to the limit, as the API server does.
+ * One container's requests and limits as admitted: a missing request defaults to the container's
+ * own limit (API-server defaulting), then to the LimitRange's `defaultRequest`; a missing limit
+ * to the LimitRange's `default` (LimitRanger runs before ResourceQuota).
  */
-export function podResources(podSpec: JsonObject): {
+function containerResources(c: JsonObject, defaults: ContainerDefaults): { requests: Map<string, Quantity>; limits: Map<string, Quantity> } {
+  const r = asObject(c.resources);
+  const limits = quantities(r?.limits);
+  const requests = quantities(r?.requests);
+  for (const [k, v] of limits) if (!requests.has(k)) requests.set(k, v);
+  for (const [k, v] of defaults.limits ?? []) if (!limits.has(k)) limits.set(k, v);
+  for (const [k, v] of defaults.requests ?? []) if (!requests.has(k)) requests.set(k, v);
+  return { requests, limits };
+}
+
+/**
+ * The containers' part of a pod's requests or limits, as Kubernetes aggregates them
+ * (`k8s.io/component-helpers/resource` `AggregateContainerRequests`, the sidecar KEP 753 formula):
+ * the regular containers and every native sidecar (an init container with `restartPolicy:
+ * Always`) run together; each other init container runs beside the sidecars started before it;
+ * the pod needs the larger of the two, per resource.
+ */
+function aggregate(podSpec: JsonObject, pick: (c: JsonObject) => Map<string, Quantity>): Map<string, Quantity> {
+  const running = new Map<string, Quantity>();
+  for (const c of asArray(podSpec.containers).map(asObject)) if (c) for (const [k, v] of pick(c)) addTo(running, k, v, 1);
+  const sidecars = new Map<string, Quantity>();
+  const initPeak = new Map<string, Quantity>();
+  for (const c of asArray(podSpec.initContainers).map(asObject)) {
+    if (!c) continue;
+    const own = pick(c);
+    if (c.restartPolicy === 'Always') {
+      for (const [k, v] of own) {
+        addTo(running, k, v, 1);
+        addTo(sidecars, k, v, 1);
+      }
+      maxInto(initPeak, sidecars);
+    } else {
+      const withSidecars = new Map(sidecars);
+      for (const [k, v] of own) addTo(withSidecars, k, v, 1);
+      maxInto(initPeak, withSidecars);
+    }
+  }
+  maxInto(running, initPeak);
+  return running;
+}
+
+/**
+ * A pod's effective requests and limits as the scheduler and ResourceQuota count them
+ * (`k8s.io/component-helpers/resource` `PodRequests`/`PodLimits`):
+ *
+ * - the containers' part: regular containers plus native sidecars, or an init container plus the
+ *   sidecars started before it, whichever is larger (see {@link aggregate});
+ * - pod-level `spec.resources` (PodLevelResources) replaces that for the resources it names (cpu,
+ *   memory, hugepages-*). A pod-level limit without a pod-level request defaults the request: to
+ *   the pod limit on current Kubernetes, to the containers' requests on older releases — counted
+ *   here as the larger of the two, so the budget never undercounts;
+ * - a request that is absent defaults to the limit, as the API server does; `defaults` (a
+ *   LimitRange's) fill what a container still lacks.
+ *
+ * Pod overhead (RuntimeClass) is not known from the manifest and is not counted.
+ */
+export function podResources(podSpec: JsonObject, defaults: ContainerDefaults = {}): {
   /** The pod's effective requests per resource name. */
   requests: Map<string, Quantity>;
   /** The pod's effective limits per resource name. */
   limits: Map<string, Quantity>;
 } {
-  const result = { requests: new Map<string, Quantity>(), limits: new Map<string, Quantity>() };
-  for (const kind of ['requests', 'limits'] as const) {
-    const sum = new Map<string, Quantity>();
-    const initMax = new Map<string, Quantity>();
-    const read = (c: JsonObject) => {
-      const r = asObject(c.resources);
-      const limits = quantities(r?.limits);
-      if (kind === 'limits') return limits;
-      const requests = quantities(r?.requests);
-      for (const [k, v] of limits) if (!requests.has(k)) requests.set(k, v);
-      return requests;
-    };
-    for (const c of asArray(podSpec.containers).map(asObject)) if (c) for (const [k, v] of read(c)) addTo(sum, k, v, 1);
-    for (const c of asArray(podSpec.initContainers).map(asObject)) {
-      if (!c) continue;
-      const values = read(c);
-      if (c.restartPolicy === 'Always') {
-        for (const [k, v] of values) addTo(sum, k, v, 1);
-      } else {
-        for (const [k, v] of values) if (!initMax.has(k) || v.greaterThan(initMax.get(k)!)) initMax.set(k, v);
-      }
-    }
-    const target = result[kind];
-    for (const k of new Set([...sum.keys(), ...initMax.keys()])) {
-      const a = sum.get(k) ?? Quantity.ZERO;
-      const b = initMax.get(k) ?? Quantity.ZERO;
-      target.set(k, a.greaterThan(b) ? a : b);
-    }
+  const resolved = new Map<JsonObject, ReturnType<typeof containerResources>>();
+  const of = (c: JsonObject) => {
+    let r = resolved.get(c);
+    if (!r) resolved.set(c, r = containerResources(c, defaults));
+    return r;
+  };
+  const requests = aggregate(podSpec, (c) => of(c).requests);
+  const limits = aggregate(podSpec, (c) => of(c).limits);
+  const podLevel = asObject(podSpec.resources);
+  const podRequests = [...quantities(podLevel?.requests)].filter(([k]) => isPodLevelResource(k));
+  const podLimits = [...quantities(podLevel?.limits)].filter(([k]) => isPodLevelResource(k));
+  const containerRequests = new Map(requests);
+  for (const [k, v] of podLimits) limits.set(k, v);
+  for (const [k, v] of podLimits) {
+    const fromContainers = containerRequests.get(k);
+    requests.set(k, fromContainers && fromContainers.greaterThan(v) ? fromContainers : v);
   }
-  return result;
+  for (const [k, v] of podRequests) requests.set(k, v);
+  return { requests, limits };
+}
+
+/**
+ * The defaults a LimitRange gives containers (LimitRanger applies them at admission, before
+ * ResourceQuota counts the pod), after Kubernetes' defaulting of the LimitRange itself: a missing
+ * `default` is the `max`, a missing `defaultRequest` the `default`, else the `min`. Items of type
+ * Container only; a later item wins, as in LimitRanger.
+ */
+export function limitRangeDefaults(limitRange: JsonObject | undefined): ContainerDefaults {
+  const requests = new Map<string, Quantity>();
+  const limits = new Map<string, Quantity>();
+  for (const raw of asArray(asObject(limitRange?.spec)?.limits)) {
+    const item = asObject(raw);
+    if (!item || item.type !== 'Container') continue;
+    const def = quantities(item.default);
+    for (const [k, v] of quantities(item.max)) if (!def.has(k)) def.set(k, v);
+    const req = quantities(item.defaultRequest);
+    for (const [k, v] of def) if (!req.has(k)) req.set(k, v);
+    for (const [k, v] of quantities(item.min)) if (!req.has(k)) req.set(k, v);
+    for (const [k, v] of def) limits.set(k, v);
+    for (const [k, v] of req) requests.set(k, v);
+  }
+  return { requests, limits };
 }
 
 /**
  * The worst case of one RayCluster: the head pod plus each worker group's pod × `maxReplicas` ×
- * `numOfHosts`, with the containers KubeRay injects (wait-gcs-ready, the autoscaler, ...).
+ * `numOfHosts`, with the containers KubeRay injects (wait-gcs-ready, the autoscaler, ...), and
+ * the namespace's LimitRange defaults for what a container does not state.
  */
-export function clusterBudget(rayCluster: JsonObject): ClusterBudget {
+export function clusterBudget(rayCluster: JsonObject, defaults: ContainerDefaults = {}): ClusterBudget {
   const totals = emptyTotals();
   for (const pod of buildRayPods(rayCluster)) {
     const count = pod.nodeType === 'head' ? 1 : pod.replicas.max * Math.max(1, pod.replicas.numOfHosts);
-    const r = podResources(asObject(pod.pod.spec) ?? {});
+    const r = podResources(asObject(pod.pod.spec) ?? {}, defaults);
     for (const [k, v] of r.requests) addTo(totals.requests, k, v, count);
     for (const [k, v] of r.limits) addTo(totals.limits, k, v, count);
     totals.pods += count;
@@ -105,7 +191,7 @@ function usedFor(key: string, t: ResourceTotals): Quantity | undefined {
   if (key === 'pods') return Quantity.parse(t.pods);
   if (key.startsWith('requests.')) return t.requests.get(key.slice('requests.'.length)) ?? Quantity.ZERO;
   if (key.startsWith('limits.')) return t.limits.get(key.slice('limits.'.length)) ?? Quantity.ZERO;
-  if (key === 'cpu' || key === 'memory') return t.requests.get(key) ?? Quantity.ZERO;
+  if (key === 'cpu' || key === 'memory' || key === 'ephemeral-storage') return t.requests.get(key) ?? Quantity.ZERO;
   return undefined;
 }
 
@@ -138,6 +224,43 @@ export function checkBudget(clusters: readonly ClusterBudget[], hard: Record<str
     if (used.greaterThan(limit)) {
       out.push({ key, hard: limit.toString(), used: used.toString(), shares: shares.map((s) => ({ cluster: s.cluster, used: s.q!.toString() })) });
     }
+  }
+  return out;
+}
+
+/** An extended resource the clusters request that the quota does not name. */
+export interface UncappedResource {
+  /** The resource, e.g. `nvidia.com/gpu`. */
+  readonly resource: string;
+  /** The quota key that would cap it, `requests.<resource>`. */
+  readonly key: string;
+  /** The worst case of all clusters. */
+  readonly used: string;
+  /** Each requesting cluster's share. */
+  readonly shares: {
+    /** `namespace/name` of the RayCluster. */
+    readonly cluster: string;
+    /** Its worst case. */
+    readonly used: string;
+  }[];
+}
+
+/**
+ * Extended resources (GPUs, any domain-prefixed resource) the clusters request while the quota
+ * has no `requests.<name>` for them: Kubernetes quotas only what a quota names, so they would be
+ * uncapped.
+ */
+export function uncappedExtendedResources(clusters: readonly ClusterBudget[], hard: Record<string, unknown>): UncappedResource[] {
+  const names = new Set(clusters.flatMap((c) => [...c.totals.requests.keys(), ...c.totals.limits.keys()]));
+  const out: UncappedResource[] = [];
+  for (const resource of [...names].filter(isExtendedResourceName).sort()) {
+    const key = `requests.${resource}`;
+    if (key in hard) continue;
+    const shares = clusters.map((c) => ({ cluster: c.cluster, q: c.totals.requests.get(resource) ?? c.totals.limits.get(resource) ?? Quantity.ZERO }))
+      .filter((s) => !s.q.isZero());
+    if (shares.length === 0) continue;
+    const used = shares.reduce((a, s) => a.add(s.q), Quantity.ZERO);
+    out.push({ resource, key, used: used.toString(), shares: shares.map((s) => ({ cluster: s.cluster, used: s.q.toString() })) });
   }
   return out;
 }

@@ -33,8 +33,8 @@ function canonical(v: unknown): string {
 /**
  * A generated NetworkPolicy as rendered (after escape-hatch patches) must still be one the library
  * generates: in the cluster's namespace, selecting exactly the generated pods, isolating both
- * directions, and allowing nothing but the generated rules — intra-cluster, DNS, declared
- * connections, the API server. A rule may be removed (that only narrows what is allowed); a rule
+ * directions (or the directions the generated policy isolates), and allowing nothing but the
+ * generated rules — intra-cluster, DNS, declared connections, the API server. A rule may be removed (that only narrows what is allowed); a rule
  * added or changed (`{}` allows everyone, `namespaceSelector: {}` every namespace, `0.0.0.0/0`
  * every address) fails, naming it.
  */
@@ -66,14 +66,16 @@ export function checkGeneratedNetworkPolicy(rendered: JsonObject, expected: Expe
     });
   }
   const types = asArray(spec.policyTypes);
-  if (!types.includes('Ingress') || !types.includes('Egress')) {
+  const required = asArray(expected.spec.policyTypes).filter((t): t is string => typeof t === 'string');
+  if (required.some((t) => !types.includes(t))) {
+    const both = required.includes('Ingress') && required.includes('Egress');
     out.push({
       rule: RULE,
       path: where('spec.policyTypes'),
       value: spec.policyTypes,
-      bound: '[Ingress, Egress]',
-      message: 'the NetworkPolicy must isolate both ingress and egress',
-      fix: 'set spec.policyTypes: [Ingress, Egress]',
+      bound: `[${required.join(', ')}]`,
+      message: both ? 'the NetworkPolicy must isolate both ingress and egress' : `the NetworkPolicy must isolate ${required.join(' and ').toLowerCase()}`,
+      fix: `set spec.policyTypes: [${required.join(', ')}]`,
     });
   }
   for (const side of ['ingress', 'egress'] as const) {

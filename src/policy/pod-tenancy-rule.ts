@@ -11,7 +11,7 @@ import { INJECTED_CONTAINERS, RAY_LABELS } from '../kuberay';
 import { TENANT_LABEL, TenantDefinition, tenantNamespace } from './tenant-definition';
 import { asArray, asObject, asString, JsonObject } from '../kubernetes/json';
 import { POD_SOURCE } from '../kubernetes/pod';
-import { checkResources, readBounds } from './tenant-isolation/bounds';
+import { checkPodLevelResources, checkResources, readBounds } from './tenant-isolation/bounds';
 import { checkExtendedResources } from './tenant-isolation/extended';
 import { checkPinning, checkTolerations } from './tenant-isolation/placement';
 import { Violation } from './types';
@@ -81,6 +81,7 @@ export function checkPodTenancy(pod: JsonObject, def: TenantDefinition): Violati
   const spec = asObject(pod.spec) ?? {};
   checkPinning(spec, 'spec', def.nodeLabelKey ?? TENANT_LABEL, def.nodeLabelValue ?? def.name, out);
   checkTolerations(spec, 'spec', def.taintKey ?? TENANT_LABEL, def.taintValue ?? def.name, def.taintEffect, out);
+  checkPodLevelResources(spec, 'spec', out);
   const bounds = readBounds(def, def.name, undefined, out);
   const builtByKubeRay = labels[KUBERAY_POD_LABEL] !== undefined;
   for (const list of ['initContainers', 'containers'] as const) {

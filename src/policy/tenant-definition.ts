@@ -52,6 +52,16 @@ export const TENANT_LABEL = 'tenant';
  */
 export const EXTENDED_RESOURCES_ANNOTATION = 'maxExtendedResources';
 
+/**
+ * The annotations that carry a tenant's placement on a RayCluster, beside the bound annotations:
+ * the node label and the taint its pods are pinned to and tolerate (the fields of
+ * {@link TenantDefinition} of the same names). Without a tenants file the engine reads them, so
+ * the construct's output is self-describing; a tenant definition always wins over them.
+ */
+export const PLACEMENT_ANNOTATIONS = ['nodeLabelKey', 'nodeLabelValue', 'taintKey', 'taintValue', 'taintEffect'] as const;
+/** One of {@link PLACEMENT_ANNOTATIONS}. */
+export type PlacementAnnotation = typeof PLACEMENT_ANNOTATIONS[number];
+
 /** The namespace of a tenant: its definition's, else its name. */
 export function tenantNamespace(def: TenantDefinition): string {
   return def.namespace ?? def.name;

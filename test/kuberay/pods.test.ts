@@ -15,6 +15,7 @@ const HISTORY_COLLECTOR_CONTAINER = INJECTED_CONTAINERS.historyCollector;
 const TLS_INIT_CONTAINER = INJECTED_CONTAINERS.tlsInit;
 const WAIT_GCS_READY_CONTAINER = INJECTED_CONTAINERS.waitGcsReady;
 import { JsonObject, JsonValue } from '../../src/policy/types';
+import { sharedPath } from '../support/manifests';
 
 type Obj = { [key: string]: JsonValue };
 
@@ -540,11 +541,16 @@ describe('robustness', () => {
         },
       },
     ];
+    // Judged, not thrown on: always a head pod first, worker pods only for groups that are objects.
     for (const o of odd) {
-      expect(() => buildRayPods(o as JsonObject)).not.toThrow();
-      expect(() => buildRayPods(o as JsonObject, { initContainerInjection: false })).not.toThrow();
+      for (const options of [{}, { initContainerInjection: false }]) {
+        const pods = buildRayPods(o as JsonObject, options);
+        expect(pods[0]).toMatchObject({ nodeType: 'head', groupPath: 'spec.headGroupSpec' });
+        expect(pods.slice(1).every((p) => p.nodeType === 'worker' && /^spec\.workerGroupSpecs\[\d+\]$/.test(p.groupPath))).toBe(true);
+      }
     }
-    expect(() => buildRayPods(null as unknown as JsonObject)).not.toThrow();
+    expect(buildRayPods(odd[4] as JsonObject).map((p) => p.groupPath)).toEqual(['spec.headGroupSpec', 'spec.workerGroupSpecs[2]']);
+    expect(buildRayPods(null as unknown as JsonObject).map((p) => [p.nodeType, p.groupPath])).toEqual([['head', 'spec.headGroupSpec']]);
   });
 
   test('a missing spec still gives a head pod with KubeRay\'s labels', () => {
@@ -595,14 +601,8 @@ describe('robustness', () => {
 });
 
 describe('corpus: the KubeRay v1.7.0 samples', () => {
-  const sharedDir = path.resolve(__dirname, '../../../shared');
-  const samplesDir = path.join(sharedDir, 'kuberay', 'samples');
-  const present = fs.existsSync(sharedDir);
-  if (!present) {
-    // eslint-disable-next-line no-console
-    console.warn(`SKIPPED: KubeRay sample corpus not found at ${samplesDir}`);
-  }
-  const maybe = present ? test : test.skip;
+  const samplesDir = sharedPath('kuberay', 'samples') ?? '';
+  const maybe = samplesDir ? test : test.skip;
 
   maybe('every RayCluster builds 1 + (worker groups) pods without throwing', () => {
     const files = fs.readdirSync(samplesDir).filter((f) => f.endsWith('.yaml')).sort();

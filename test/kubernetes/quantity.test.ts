@@ -204,10 +204,8 @@ describe('Quantity.parse: exponent bound', () => {
     `1e${'9'.repeat(1000)}`,
     1e300,
     1e-300,
-  ])('%p is rejected quickly', (input) => {
-    const start = Date.now();
+  ])('%p is rejected (without expanding the exponent: the benchmark times it, quantityRejectionMs)', (input) => {
     expect(() => Quantity.parse(input)).toThrow(/decimal exponent out of range/);
-    expect(Date.now() - start).toBeLessThan(100);
   });
 
   test('exact value at the bound', () => {

@@ -104,11 +104,13 @@ describe('pinned-ports mode', () => {
     expect(msg).toContain('workerGroups[0].rayStartParams: the pinned worker range 31000-31007 has 8 ports, fewer than the group\'s 16 CPUs plus a driver');
   });
 
-  test('num-cpus counts over the container limit', () => {
-    expect(() => build({
+  test('num-cpus counts over the container limit: 4 CPUs plus a driver fit in 8 ports', () => {
+    const out = build({
       network: { mode: NetworkMode.PINNED_PORTS, pinnedPorts: { minWorkerPort: 31000, maxWorkerPort: 31007 } },
       workerGroups: [{ groupName: 'small', rayStartParams: { 'num-cpus': '4' }, resources: { cpu: { request: '16', limit: '16' } } }],
-    })).not.toThrow();
+    });
+    const params = out.find((m) => m.kind === 'RayCluster')!.spec.workerGroupSpecs[0].rayStartParams;
+    expect(params).toMatchObject({ 'num-cpus': '4', 'min-worker-port': '31000', 'max-worker-port': '31007' });
   });
 
   test.each([

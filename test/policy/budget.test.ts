@@ -1,7 +1,8 @@
 import { Testing } from 'cdk8s';
+import { RayClusterSpecHeadGroupSpecTemplateSpecResourcesLimits } from '../../imports/ray.io';
 import { SecureTenantRayCluster, TenantNamespace, TenantProfile } from '../../src';
 import { Quantity } from '../../src/kubernetes/quantity';
-import { checkBudget, clusterBudget, podResources } from '../../src/policy/budget';
+import { checkBudget, clusterBudget, limitRangeDefaults, podResources, uncappedExtendedResources } from '../../src/policy/budget';
 import { errorOf, findObject, newChart } from '../support/manifests';
 
 const tenant = new TenantProfile({ name: 'team-a', bounds: { minCpu: '100m', maxCpu: '8', minMemory: '128Mi', maxMemory: '32Gi', extendedResources: { 'nvidia.com/gpu': '1' } } });
@@ -22,6 +23,90 @@ describe('podResources: what a quota counts of one pod', () => {
     const show = (m: Map<string, any>) => Object.fromEntries([...m].map(([k, v]) => [k, v.toString()]));
     expect(show(r.requests)).toEqual({ 'cpu': '4', 'memory': '2560Mi', 'nvidia.com/gpu': '1' });
     expect(show(r.limits)).toEqual({ 'cpu': '4', 'memory': '2560Mi', 'nvidia.com/gpu': '1' });
+  });
+});
+
+describe('podResources: Kubernetes\' effective pod request (component-helpers PodRequests)', () => {
+  const show = (m: Map<string, any>) => Object.fromEntries([...m].map(([k, v]) => [k, v.toString()]));
+
+  test('an init container runs beside the native sidecars started before it', () => {
+    // sidecar (1Gi) starts first, then init (2Gi) runs next to it: 3Gi, more than the regular
+    // containers plus the sidecar (1536Mi + 1Gi).
+    const r = podResources({
+      containers: [{ name: 'main', resources: { requests: { cpu: '1', memory: '1536Mi' }, limits: { cpu: '1', memory: '1536Mi' } } }],
+      initContainers: [
+        { name: 'sidecar', restartPolicy: 'Always', resources: { requests: { cpu: '100m', memory: '1Gi' }, limits: { cpu: '100m', memory: '1Gi' } } },
+        { name: 'init', resources: { requests: { cpu: '200m', memory: '2Gi' }, limits: { cpu: '200m', memory: '2Gi' } } },
+      ],
+    });
+    expect(show(r.requests)).toEqual({ cpu: '1100m', memory: '3Gi' });
+    expect(show(r.limits)).toEqual({ cpu: '1100m', memory: '3Gi' });
+  });
+
+  test('a sidecar started after an init container does not count with it', () => {
+    const r = podResources({
+      containers: [{ name: 'main', resources: { requests: { memory: '1Gi' } } }],
+      initContainers: [
+        { name: 'init', resources: { requests: { memory: '2Gi' } } },
+        { name: 'sidecar', restartPolicy: 'Always', resources: { requests: { memory: '1Gi' } } },
+      ],
+    });
+    expect(show(r.requests)).toEqual({ memory: '2Gi' });
+  });
+
+  test('pod-level resources override the containers\' sum for cpu, memory and hugepages', () => {
+    const r = podResources({
+      resources: { requests: { cpu: '100' }, limits: { 'cpu': '100', 'memory': '64Gi', 'hugepages-2Mi': '1Gi' } },
+      containers: [{ name: 'main', resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { 'cpu': '1', 'memory': '1Gi', 'nvidia.com/gpu': '1' } } }],
+    });
+    // memory: no pod-level request, so the request defaults to at most the pod-level limit
+    // (Kubernetes versions differ: the containers' sum or the pod limit; the budget takes the larger).
+    expect(show(r.requests)).toEqual({ 'cpu': '100', 'memory': '64Gi', 'hugepages-2Mi': '1Gi', 'nvidia.com/gpu': '1' });
+    expect(show(r.limits)).toEqual({ 'cpu': '100', 'memory': '64Gi', 'hugepages-2Mi': '1Gi', 'nvidia.com/gpu': '1' });
+  });
+
+  test('pod-level resources that name no supported resource change nothing', () => {
+    const r = podResources({ resources: { limits: { 'nvidia.com/gpu': '4' } }, containers: [{ name: 'main', resources: { limits: { cpu: '1' } } }] });
+    expect(show(r.limits)).toEqual({ cpu: '1' });
+  });
+});
+
+describe('limitRangeDefaults: what LimitRanger fills in, after Kubernetes defaults the LimitRange', () => {
+  const show = (m: ReadonlyMap<string, any> | undefined) => Object.fromEntries([...m ?? []].map(([k, v]) => [k, v.toString()]));
+  test('default from max, defaultRequest from default, else min; Container items only, a later one wins', () => {
+    const d = limitRangeDefaults({
+      spec: {
+        limits: [
+          { type: 'Pod', max: { cpu: '64' } },
+          { type: 'Container', max: { 'cpu': '4', 'ephemeral-storage': '8Gi' }, default: { cpu: '1' }, min: { memory: '128Mi' } },
+          { type: 'Container', defaultRequest: { cpu: '500m' } },
+        ],
+      },
+    });
+    expect(show(d.limits)).toEqual({ 'cpu': '1', 'ephemeral-storage': '8Gi' });
+    expect(show(d.requests)).toEqual({ 'cpu': '500m', 'ephemeral-storage': '8Gi', 'memory': '128Mi' });
+  });
+  test('a container keeps what it states; its own limit defaults its request before the LimitRange does', () => {
+    const d = limitRangeDefaults({ spec: { limits: [{ type: 'Container', default: { 'ephemeral-storage': '4Gi' }, defaultRequest: { 'ephemeral-storage': '1Gi' } }] } });
+    const r = podResources({ containers: [{ name: 'a', resources: { limits: { 'ephemeral-storage': '2Gi' } } }, { name: 'b' }] }, d);
+    expect(show(r.requests)).toEqual({ 'ephemeral-storage': '3Gi' });
+    expect(show(r.limits)).toEqual({ 'ephemeral-storage': '6Gi' });
+  });
+});
+
+describe('uncappedExtendedResources: what the quota does not name', () => {
+  const t = (requests: Record<string, string>) => ({
+    requests: new Map(Object.entries(requests).map(([k, v]) => [k, Quantity.parse(v)])), limits: new Map(), pods: 1,
+  });
+  test('an extended resource without requests.<name>, with each cluster\'s share; cpu, memory and named ones are not reported', () => {
+    const clusters = [
+      { cluster: 'ns/a', totals: t({ 'cpu': '1', 'nvidia.com/gpu': '2', 'example.com/fpga': '1' }) },
+      { cluster: 'ns/b', totals: t({ 'nvidia.com/gpu': '1' }) },
+    ];
+    expect(uncappedExtendedResources(clusters, { 'requests.cpu': '8', 'requests.example.com/fpga': '1' })).toEqual([
+      { resource: 'nvidia.com/gpu', key: 'requests.nvidia.com/gpu', used: '3', shares: [{ cluster: 'ns/a', used: '2' }, { cluster: 'ns/b', used: '1' }] },
+    ]);
+    expect(uncappedExtendedResources(clusters, { 'requests.nvidia.com/gpu': '3', 'requests.example.com/fpga': '1' })).toEqual([]);
   });
 });
 
@@ -73,5 +158,20 @@ describe('TenantNamespace: budget check at synth', () => {
     const msg = errorOf(() => Testing.synth(app('8', '3')));
     expect(msg).toContain('budget: the worst case of tenant "team-a"\'s RayClusters needs requests.cpu 8200m, more than its ResourceQuota allows (8). Shares: team-a/one 4100m, team-a/two 4100m.');
     expect(msg).toContain('needs requests.nvidia.com/gpu 4, more than its ResourceQuota allows (3)');
+  });
+
+  test('a head with pod-level resources of 100 CPU is counted as 100 CPU, and refused by enforce-tenant-isolation', () => {
+    const { chart } = newChart();
+    new TenantNamespace(chart, 'ns', { tenant, quota: { requestsCpu: '20', requestsMemory: '100Gi', limitsCpu: '20', limitsMemory: '100Gi' } });
+    const cpu = RayClusterSpecHeadGroupSpecTemplateSpecResourcesLimits.fromString('100');
+    new SecureTenantRayCluster(chart, 'big', {
+      tenant,
+      name: 'big',
+      head: { template: { spec: { containers: [], resources: { requests: { cpu }, limits: { cpu } } } } },
+      workerGroups: [{ groupName: 'w', replicas: 1 }],
+    });
+    const msg = errorOf(() => Testing.synth(chart));
+    expect(msg).toContain('needs requests.cpu 100200m, more than its ResourceQuota allows (20). Shares: team-a/big 100200m.');
+    expect(msg).toContain('enforce-tenant-isolation: spec.headGroupSpec.template.spec.resources');
   });
 });

@@ -42,10 +42,25 @@ describe('engine: what each kind gets', () => {
     expect(statuses(checkDocument(pod))).toEqual({ 'enforce-tenant-isolation': 'skip', 'generate-network-policies': 'skip', 'pod-security': 'fail' });
     expect(statuses(checkDocument({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }))).toEqual({ 'enforce-tenant-isolation': 'skip', 'generate-network-policies': 'skip', 'pod-security': 'skip' });
   });
-  test.each([null, 42, 'text', [], {}, { kind: 'RayCluster', apiVersion: 'ray.io/v1' }, { kind: 'RayCluster', apiVersion: 'ray.io/v1', spec: { headGroupSpec: 7, workerGroupSpecs: 'x' } }])(
-    'malformed input %j never throws', (doc) => {
-      expect(() => checkDocument(doc)).not.toThrow();
-    });
+  test.each([null, 42, 'text', [], {}])('malformed input %j: no kind, every rule skips', (doc) => {
+    const r = checkDocument(doc);
+    expect([r.kind, r.name, r.namespace]).toEqual(['', '', '']);
+    expect(statuses(r)).toEqual({ 'enforce-tenant-isolation': 'skip', 'generate-network-policies': 'skip', 'pod-security': 'skip' });
+  });
+  test.each([
+    { kind: 'RayCluster', apiVersion: 'ray.io/v1' },
+    { kind: 'RayCluster', apiVersion: 'ray.io/v1', spec: { headGroupSpec: 7, workerGroupSpecs: 'x' } },
+  ])('a malformed RayCluster %j is judged, not thrown on: the missing label, bounds, name and head group fail', (doc) => {
+    const r = checkDocument(doc);
+    const paths = (id: keyof typeof r.rules) => r.rules[id].violations.map((v) => v.path);
+    expect(paths('enforce-tenant-isolation')).toEqual([
+      'metadata.labels.tenant', 'metadata.annotations.minCpu', 'metadata.annotations.maxCpu', 'metadata.annotations.minMemory',
+      'metadata.annotations.maxMemory', 'spec.headGroupSpec',
+    ]);
+    expect(paths('generate-network-policies')).toEqual(['metadata.name', 'metadata.labels.tenant']);
+    // The pod KubeRay would build has no container: nothing for the Pod Security Standard to refuse.
+    expect(r.rules['pod-security'].status).toBe('pass');
+  });
 });
 
 describe('enforce-tenant-isolation', () => {

@@ -159,3 +159,23 @@ describe('GPUs and other extended resources', () => {
     expect(isolation(gpuWorker(1), [withGpus('1')])).toEqual([]);
   });
 });
+
+describe('pod-level resources (PodLevelResources)', () => {
+  // spec.resources at pod level replaces the containers' sum for cpu and memory: a head with
+  // 100 CPU there runs with 100 CPU whatever its containers say, so per-container bounds cannot judge it.
+  test('refused on the head and on a worker group, naming the field', () => {
+    const doc = cluster();
+    doc.spec.headGroupSpec.template.spec.resources = { limits: { cpu: '100' } };
+    doc.spec.workerGroupSpecs[0].template.spec.resources = { requests: { memory: '64Gi' } };
+    expect(isolation(doc, [teamA])).toEqual([
+      expect.stringMatching(/^spec\.headGroupSpec\.template\.spec\.resources: pod-level resources .*per-container bounds cannot judge them/),
+      expect.stringMatching(/^spec\.workerGroupSpecs\[0\]\.template\.spec\.resources: pod-level resources/),
+    ]);
+  });
+  test('an empty or null spec.resources sets nothing and passes', () => {
+    const doc = cluster();
+    doc.spec.headGroupSpec.template.spec.resources = {};
+    doc.spec.workerGroupSpecs[0].template.spec.resources = null;
+    expect(isolation(doc, [teamA])).toEqual([]);
+  });
+});

@@ -14,6 +14,7 @@ import {
   AutoscalerVersion, AutoscalingOptions, ContainerOptions, ContainerResources, EmptyDirMedium, NetworkOptions, RayAuthentication, RayVolume,
   SecureTenantRayClusterProps, TaintEffect, TenantProfileProps, UpscalingMode, VolumeMount, WorkerGroupOptions,
 } from '../../src';
+import { reservedNamespaceReason } from '../../src/kubernetes/names';
 
 /** An injected insecure value: the error must contain `hint`. */
 export interface Injection { readonly what: string; readonly hint: string }
@@ -82,14 +83,16 @@ export function memText(bytes: bigint): fc.Arbitrary<string> {
 // Tenants.
 
 const dnsLabel = fc.stringMatching(/^[a-z]([-a-z0-9]{0,12}[a-z0-9])?$/);
+/** A namespace a tenant may take: not reserved (kube-*, default, kyverno), and not the DNS namespaces the generators use. */
+const freeNamespace = dnsLabel.filter((n) => reservedNamespaceReason(n) === undefined && n !== 'dns');
 const GI = 1024n ** 3n;
 
 export interface Bounds { minCpu: bigint; maxCpu: bigint; minMem: bigint; maxMem: bigint }
 
 /** A tenant with exact bounds (millicores, bytes) and its props in random notations. */
 export const tenantArb = (hostile: boolean) => fc.record({
-  name: dnsLabel,
-  namespace: fc.option(dnsLabel, { nil: undefined }),
+  name: freeNamespace,
+  namespace: fc.option(freeNamespace, { nil: undefined }),
   nodeLabelKey: fc.option(fc.constantFrom('tenant', 'example.com/tenant', 'pool'), { nil: undefined }),
   nodeLabelValue: fc.option(fc.constantFrom('team-x', 'pool.a_b', 'Z9'), { nil: undefined }),
   taint: fc.option(fc.record({

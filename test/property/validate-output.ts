@@ -3,23 +3,23 @@
  * skips), the KubeRay CRD schema for RayClusters (unknown fields rejected), `kubernetes-models`
  * for built-in kinds, and a few API-server checks the schemas do not express.
  */
-import * as path from 'path';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { checkManifests, formatViolation, RULE_IDS, TenantDefinition } from '../../src';
 import { CrdValidator, loadCrdValidator } from '../support/crd-schema';
-import { SHARED } from '../support/manifests';
+import { sharedPath } from '../support/manifests';
 
-const CRD_FILE = path.join(SHARED, 'kuberay/crd/ray.io_rayclusters.yaml');
 let crd: CrdValidator | undefined | null = null;
 
-/** The RayCluster CRD validator, or undefined (with one visible warning) when ../shared is absent. */
+/**
+ * The RayCluster CRD validator, or undefined (with one visible warning, from sharedPath) when
+ * ../shared is absent; in CI (SECURE_RAY_REQUIRE_SHARED=1) its absence throws.
+ */
 export function rayClusterValidator(): CrdValidator | undefined {
   if (crd === null) {
-    crd = loadCrdValidator(CRD_FILE, { rejectUnknownFields: true });
-    // eslint-disable-next-line no-console
-    if (!crd) console.warn(`SKIPPED: ${CRD_FILE} not found (../shared is absent): RayClusters are not validated against the KubeRay CRD`);
+    const file = sharedPath('kuberay', 'crd', 'ray.io_rayclusters.yaml');
+    crd = file === undefined ? undefined : loadCrdValidator(file, { rejectUnknownFields: true });
   }
   return crd;
 }

@@ -3,18 +3,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { CrdValidator, loadCrdValidator } from './crd-schema';
+import { sharedPath } from './manifests';
 
-const SHARED = path.resolve(__dirname, '../../../shared');
-const KUBERAY_CRD = path.join(SHARED, 'kuberay/crd/ray.io_rayclusters.yaml');
-const KUBERAY_SAMPLES = path.join(SHARED, 'kuberay/samples');
-const KYVERNO_CLUSTER_POLICY_CRD = path.join(SHARED, 'kyverno/crd/kyverno.io_clusterpolicies.yaml');
-const KYVERNO_TEST_CRD = path.join(SHARED, 'kyverno/cli/cli.kyverno.io_tests.yaml');
+// Through sharedPath: absent, they skip visibly; in CI (SECURE_RAY_REQUIRE_SHARED=1) absence fails.
+const KUBERAY_CRD = sharedPath('kuberay', 'crd', 'ray.io_rayclusters.yaml') ?? '';
+const KUBERAY_SAMPLES = sharedPath('kuberay', 'samples') ?? '';
+const KYVERNO_CLUSTER_POLICY_CRD = sharedPath('kyverno', 'crd', 'kyverno.io_clusterpolicies.yaml') ?? '';
+const KYVERNO_TEST_CRD = sharedPath('kyverno', 'cli', 'cli.kyverno.io_tests.yaml') ?? '';
 
-const haveShared = fs.existsSync(KUBERAY_CRD);
-if (!haveShared) {
-  console.warn(`SKIPPED: ${SHARED} is absent, so the KubeRay and Kyverno CRD tests did not run.`);
-}
-const withShared = haveShared ? describe : describe.skip;
+const withKubeRay = KUBERAY_CRD && KUBERAY_SAMPLES ? describe : describe.skip;
+const withKyverno = KYVERNO_CLUSTER_POLICY_CRD && KYVERNO_TEST_CRD ? describe : describe.skip;
 
 /** Compiling a 1 MB CRD takes a second or two; give slow machines room. */
 const LOAD_TIMEOUT_MS = 60_000;
@@ -55,7 +53,7 @@ function paths(errors: ReadonlyArray<{ path: string }>): string[] {
   return errors.map(e => e.path);
 }
 
-withShared('KubeRay v1.7.0 RayCluster CRD', () => {
+withKubeRay('KubeRay v1.7.0 RayCluster CRD', () => {
   let v: CrdValidator;
   beforeAll(() => {
     v = loadCrdValidator(KUBERAY_CRD)!;
@@ -86,7 +84,6 @@ withShared('KubeRay v1.7.0 RayCluster CRD', () => {
     expect(files).toHaveLength(47);
     const failures: Record<string, unknown> = {};
     let clusters = 0;
-    let totalMs = 0;
     for (const file of files) {
       const docs = parseAllDocuments(fs.readFileSync(path.join(KUBERAY_SAMPLES, file), 'utf8'));
       for (const doc of docs) {
@@ -96,9 +93,7 @@ withShared('KubeRay v1.7.0 RayCluster CRD', () => {
           continue;
         }
         clusters++;
-        const started = performance.now();
         const errors = v.validate(manifest);
-        totalMs += performance.now() - started;
         if (errors.length > 0) {
           failures[`${file} ${manifest.metadata?.name}`] = errors;
         }
@@ -106,8 +101,7 @@ withShared('KubeRay v1.7.0 RayCluster CRD', () => {
     }
     expect(failures).toEqual({});
     expect(clusters).toBe(47);
-    // Milliseconds per document in practice; the bound only catches a pathological regression.
-    expect(totalMs / clusters).toBeLessThan(50);
+    // How fast it validates is measured by the benchmark (npm run bench: crdSchemaMsPerCluster).
   });
 
   test('a small RayCluster is valid, and the input is not modified', () => {
@@ -240,7 +234,7 @@ withShared('KubeRay v1.7.0 RayCluster CRD', () => {
   }, LOAD_TIMEOUT_MS);
 });
 
-withShared('Kyverno v1.19.0 CRDs', () => {
+withKyverno('Kyverno v1.19.0 CRDs', () => {
   let cpol: CrdValidator;
   beforeAll(() => {
     cpol = loadCrdValidator(KYVERNO_CLUSTER_POLICY_CRD)!;

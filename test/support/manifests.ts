@@ -5,11 +5,26 @@ import { App, Chart, Testing } from 'cdk8s';
 /** A synthesized manifest. */
 export type Manifest = Record<string, any>;
 
-/** The reference folder beside the repo, or undefined (tests that need it skip, visibly). */
+/** The reference folder beside the repo. Reach it through {@link sharedPath}. */
 export const SHARED = path.resolve(__dirname, '../../../shared');
+
+/**
+ * The environment variable CI sets (`.ci/run`): with `SECURE_RAY_REQUIRE_SHARED=1`, a missing
+ * `../shared` fails the run instead of skipping the tests that need it.
+ */
+export const REQUIRE_SHARED_ENV = 'SECURE_RAY_REQUIRE_SHARED';
+
+/**
+ * A path under `../shared`, or undefined when it is absent: the tests that need it then skip,
+ * visibly (a `SKIPPED:` warning). In CI (`SECURE_RAY_REQUIRE_SHARED=1`) it is always there, so
+ * its absence throws and fails the suite.
+ */
 export function sharedPath(...parts: string[]): string | undefined {
   const p = path.join(SHARED, ...parts);
   if (fs.existsSync(p)) return p;
+  if (process.env[REQUIRE_SHARED_ENV] === '1') {
+    throw new Error(`${p} not found, and ${REQUIRE_SHARED_ENV}=1: CI runs with ../shared beside the repository; without it these tests would be skipped`);
+  }
   // eslint-disable-next-line no-console
   console.warn(`SKIPPED: ${p} not found (../shared is absent); tests that need it are skipped`);
   return undefined;

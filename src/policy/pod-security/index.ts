@@ -25,6 +25,7 @@ export type { PodSource } from './visit';
 export { POD_SOURCE } from './visit';
 export { LATEST_PSS_VERSION, parsePssVersion, PssOptionError } from './version';
 export { safeSysctls } from './sysctls';
+export { RESTRICTED_FLOOR, RestrictedFloor } from './registry';
 
 /** Which standard to judge against. */
 export interface PssOptions {

@@ -82,3 +82,36 @@ export function checksFor(level: PssLevel, minor: number): SelectedCheck[] {
     .filter((x) => !(x.c.level === 'baseline' && overridden.has(x.c.id)))
     .map((x) => ({ id: x.c.id, level: x.c.level, minVersion: x.v.minVersion, check: x.v.check }));
 }
+
+/** The oldest policy version whose restricted level enforces a restricted check, and why. */
+export interface RestrictedFloor {
+  /** The minor version: `v1.<minor>`. */
+  readonly minor: number;
+  /** The restricted check that sets the floor (the newest to start being enforced). */
+  readonly checkId: string;
+}
+
+/**
+ * When the restricted level starts enforcing what a restricted check asks: from the check's first
+ * version, unless that version takes over a baseline check with the very same check function
+ * (`procMount_restricted` in v1.35 only keeps at restricted what baseline's `procMount` enforced
+ * at every version before), in which case from the baseline check's first version.
+ */
+function enforcedFrom(check: PssCheck): number {
+  const first = check.versions[0];
+  const takenOver = PSS_CHECKS.filter((b) => b.level === 'baseline' && (first.overrides ?? []).includes(b.id))
+    .filter((b) => b.versions.some((v) => v.check === first.check));
+  return Math.min(first.minVersion, ...takenOver.map((b) => b.versions[0].minVersion));
+}
+
+/**
+ * The oldest Pod Security Standards version whose `restricted` level checks everything the
+ * library's restricted settings rely on, derived from the registry: the newest version at which
+ * a restricted check (seccomp, drop ALL, allowPrivilegeEscalation, runAsNonRoot, runAsUser,
+ * volume types) starts being enforced. Older versions admit pods without them: at v1.18 a pod
+ * without seccomp or `drop: [ALL]` is `restricted`.
+ */
+export const RESTRICTED_FLOOR: RestrictedFloor = Object.freeze(PSS_CHECKS
+  .filter((c) => c.level === 'restricted')
+  .map((c) => ({ minor: enforcedFrom(c), checkId: c.id }))
+  .reduce((a, b) => (b.minor > a.minor ? b : a)));

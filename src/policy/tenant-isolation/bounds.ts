@@ -182,3 +182,29 @@ function quantityAt(raw: unknown, path: string, who: string, what: string, out: 
   }
   return q;
 }
+
+/**
+ * Pod-level `spec.resources` (PodLevelResources, beta from Kubernetes 1.34): the pod's cpu, memory
+ * and hugepages are then what it names, not the containers' sum, so a pod within every
+ * per-container bound may still take 100 CPU. Per-container bounds cannot judge that: refused.
+ */
+export function checkPodLevelResources(podSpec: JsonObject, path: string, out: Violation[]): void {
+  const r = podSpec.resources;
+  if (r === undefined || r === null) return;
+  const o = asObject(r);
+  // An empty map (or one whose entries a mapper left undefined) sets nothing.
+  const empty = (v: JsonValue | undefined) => {
+    const m = asObject(v);
+    return v === undefined || v === null || (m !== undefined && Object.values(m).every((x) => x === undefined));
+  };
+  if (o && Object.values(o).every(empty)) return;
+  out.push({
+    rule: RULE,
+    path: `${path}.resources`,
+    value: r as JsonValue,
+    message: 'pod-level resources (spec.resources) replace the containers\' sum for the resources they name, so the pod may use more '
+      + 'than its containers\' limits say; per-container bounds cannot judge them',
+    bound: 'no spec.resources on the pod template',
+    fix: `remove ${path}.resources and set each container's resources within the tenant's bounds`,
+  });
+}

@@ -8,10 +8,10 @@ import { asArray, asObject, asString, JsonObject, JsonValue } from '../../kubern
 import { PodSource } from '../../kubernetes/pod';
 import { TENANT_LABEL, TenantDefinition, tenantNamespace } from '../tenant-definition';
 import { Violation } from '../types';
-import { Bounds, checkResources, readBounds } from './bounds';
+import { Bounds, checkPodLevelResources, checkResources, readBounds } from './bounds';
 import { checkExposure } from './exposure';
 import { checkExtendedResources } from './extended';
-import { checkPinning, checkTolerations } from './placement';
+import { checkPinning, checkTolerations, Placement, readPlacement } from './placement';
 
 const RULE = 'enforce-tenant-isolation' as const;
 
@@ -21,7 +21,8 @@ export interface TenantIsolationOptions {
    * The platform's tenant definitions by name. When given, a RayCluster's bounds, namespace, node
    * label, taint and exposure come from its tenant's definition (they win over the RayCluster's
    * own annotations), and a tenant that is not defined fails.
-   * @default - bounds from the RayCluster's `minCpu`/`maxCpu`/`minMemory`/`maxMemory` (and `maxExtendedResources`) annotations
+   * @default - bounds from the RayCluster's `minCpu`/`maxCpu`/`minMemory`/`maxMemory` (and `maxExtendedResources`) annotations,
+   * placement from its `nodeLabelKey`/`nodeLabelValue`/`taintKey`/`taintValue`/`taintEffect` annotations (else `tenant=<tenant>`)
    */
   readonly tenants?: ReadonlyMap<string, TenantDefinition>;
   /**
@@ -46,6 +47,8 @@ export interface TenantContext {
   readonly def?: TenantDefinition;
   /** The bounds (from the definition, else the annotations), when they are complete. */
   readonly bounds?: Bounds;
+  /** The node label and taint the pods must select and tolerate (from the definition, else the annotations, else `tenant=<tenant>`). */
+  readonly placement: Placement;
 }
 
 /**
@@ -63,18 +66,20 @@ export interface TenantContext {
  * - every container has CPU and memory limits <= the tenant's max and requests >= its min, with
  *   requests <= limits; missing values fail; every extended resource (GPUs) within the tenant's
  *   bound for it, and none without one; no `NVIDIA_VISIBLE_DEVICES` without a GPU request.
- *   Quantities are compared exactly;
+ *   Quantities are compared exactly. Pod-level `spec.resources` is refused: it replaces the
+ *   containers' sum for the resources it names, which per-container bounds cannot judge;
  * - the head Service stays ClusterIP, without external IPs or node ports, and no Ingress, unless
  *   the tenant's definition allows exposure.
  *
- * Bounds come from the tenant definition when one is given, else from the RayCluster's
- * annotations; missing or unparseable bounds fail.
+ * Bounds and placement come from the tenant definition when one is given, else from the
+ * RayCluster's annotations (the construct stamps both); missing or unparseable bounds fail, an
+ * unusable placement annotation fails, and without placement annotations the node label and taint
+ * are `tenant=<tenant>`.
  */
 export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsolationOptions = {}): Violation[] {
   const out: Violation[] = [];
   const ctx = checkTenantMetadata(rayCluster, options.tenants, out);
-  const { tenant, def, bounds } = ctx;
-  const placement = placementOf(ctx);
+  const { tenant, def, bounds, placement } = ctx;
   const specPath = options.specPath ?? 'spec';
   const spec = asObject(rayCluster.spec) ?? {};
   const pods = options.pods ?? buildRayPods(rayCluster);
@@ -94,6 +99,7 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
     const podSpec = asObject(asObject(group.template)?.spec) ?? {};
     if (tenant) checkPodTenantLabel(podOf.get(path), group, path, tenant, out);
     checkPlacement(podSpec, `${tpath}.spec`, placement, out);
+    checkPodLevelResources(podSpec, `${tpath}.spec`, out);
     for (const list of ['initContainers', 'containers'] as const) {
       asArray(podSpec[list]).forEach((c, i) => {
         const container = asObject(c) ?? {};
@@ -129,8 +135,8 @@ export function checkTenantIsolation(rayCluster: JsonObject, options: TenantIsol
 
 /**
  * The document-level part of `enforce-tenant-isolation`: a `tenant` label, a defined tenant (when
- * tenants are given), the tenant's namespace (a missing one fails), and the bounds. Returns what
- * the pod-level checks need.
+ * tenants are given), the tenant's namespace (a missing one fails), the bounds and the placement.
+ * Returns what the pod-level checks need.
  */
 export function checkTenantMetadata(doc: JsonObject, tenants: ReadonlyMap<string, TenantDefinition> | undefined, out: Violation[]): TenantContext {
   const metadata = asObject(doc.metadata) ?? {};
@@ -173,27 +179,8 @@ export function checkTenantMetadata(doc: JsonObject, tenants: ReadonlyMap<string
     });
   }
   const bounds = readBounds(def, tenant, annotations, out);
-  return { ...(tenant ? { tenant } : {}), ...(def ? { def } : {}), ...(bounds ? { bounds } : {}) };
-}
-
-/** The node label and taint a tenant's pods must be pinned to and tolerate. */
-interface Placement {
-  readonly nodeKey: string;
-  readonly nodeValue?: string;
-  readonly taintKey: string;
-  readonly taintValue?: string;
-  readonly taintEffect?: string;
-}
-
-function placementOf(ctx: TenantContext): Placement {
-  const def = ctx.def;
-  return {
-    nodeKey: def?.nodeLabelKey ?? TENANT_LABEL,
-    nodeValue: def?.nodeLabelValue ?? ctx.tenant,
-    taintKey: def?.taintKey ?? TENANT_LABEL,
-    taintValue: def?.taintValue ?? ctx.tenant,
-    taintEffect: def?.taintEffect,
-  };
+  const placement = readPlacement(def, tenant, annotations, out);
+  return { ...(tenant ? { tenant } : {}), ...(def ? { def } : {}), ...(bounds ? { bounds } : {}), placement };
 }
 
 function checkPlacement(podSpec: JsonObject, path: string, p: Placement, out: Violation[]): void {
@@ -231,7 +218,8 @@ export function checkTenantPod(p: TenantPod, ctx: TenantContext, out: Violation[
       fix: `set ${p.source.metadataPath}.labels.tenant: ${ctx.tenant}`,
     });
   }
-  checkPlacement(spec, p.source.specPath, placementOf(ctx), out);
+  checkPlacement(spec, p.source.specPath, ctx.placement, out);
+  checkPodLevelResources(spec, p.source.specPath, out);
   for (const list of ['initContainers', 'containers'] as const) {
     asArray(spec[list]).forEach((c, i) => {
       const container = asObject(c) ?? {};

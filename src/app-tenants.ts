@@ -1,0 +1,80 @@
+/**
+ * The app-level check of the tenants an app uses: every TenantNamespace, SecureTenantRayCluster
+ * and TenantAdmissionPolicy declares its tenants (and the DNS target it renders) here, and one
+ * validation on the app's root judges them together with the pure rules of
+ * `policy/tenant-set.ts` — no two tenants share a namespace, node label or taint, one name is one
+ * definition, and no DNS rule points into a tenant's namespace.
+ *
+ * The registry lives on the app's root under a `Symbol.for` key, not in module state: an app that
+ * resolves two copies of the library still gets one check over the constructs of both.
+ *
+ * @module
+ */
+import { IConstruct } from 'constructs';
+import { DnsTarget } from './policy/network-policies';
+import { TenantDefinition } from './policy/tenant-definition';
+import { DnsUse, tenantSetProblems } from './policy/tenant-set';
+import { TenantProfile } from './tenant';
+
+const REGISTRY = Symbol.for('cdk8s-secure-ray.tenantUses');
+
+/** What one construct uses. */
+export interface TenantUse {
+  /** The tenants (one for a namespace or a cluster; all of them for the admission policy). */
+  readonly tenants: readonly TenantProfile[];
+  /** The DNS target of the DNS egress rule it renders, if any. */
+  readonly dns?: DnsTarget;
+  /** The prop that sets the DNS target, for the message (e.g. `network.dns`). */
+  readonly dnsProp?: string;
+}
+
+/** The uses declared in one app (on its root), and the last verdict over them. */
+interface Registry {
+  readonly uses: { readonly path: string; readonly use: TenantUse }[];
+  verdict?: { readonly count: number; readonly errors: string[] };
+}
+
+/**
+ * Records what a construct uses, on the app's root; the first declaration adds the app-level
+ * check to the root. Constructs are never removed from a cdk8s app in practice, so the uses only
+ * grow: the verdict is kept until another is declared.
+ */
+export function declareTenantUse(construct: IConstruct, use: TenantUse): void {
+  const root = construct.node.root as unknown as Record<symbol, Registry | undefined> & IConstruct;
+  let registry = root[REGISTRY];
+  if (!registry) {
+    registry = { uses: [] };
+    Object.defineProperty(root, REGISTRY, { value: registry });
+    const r = registry;
+    root.node.addValidation({ validate: () => verdict(r) });
+  }
+  registry.uses.push({ path: construct.node.path, use });
+}
+
+function verdict(registry: Registry): string[] {
+  const count = registry.uses.length;
+  if (registry.verdict?.count !== count) registry.verdict = { count, errors: checkTenantUses(registry.uses) };
+  return registry.verdict.errors;
+}
+
+/** The problems of the tenants the given constructs use, one line each. */
+export function checkTenantUses(uses: readonly { readonly path: string; readonly use: TenantUse }[]): string[] {
+  const defs: TenantDefinition[] = [];
+  const origins: string[] = [];
+  const dns: DnsUse[] = [];
+  for (const { path, use } of uses) {
+    for (const t of use.tenants) {
+      defs.push(t.toDefinition());
+      origins.push(path);
+    }
+    if (use.dns) dns.push({ ...use.dns, where: `${path} (${use.dnsProp ?? 'dns'})` });
+  }
+  if (defs.length === 0) return [];
+  return tenantSetProblems(defs, dns).map((p) => {
+    const where = p.tenants.map((name) => {
+      const paths = [...new Set(defs.flatMap((d, i) => (d.name === name ? [origins[i]] : [])))];
+      return `"${name}" at ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', …' : ''}`;
+    });
+    return `tenants: ${p.message} (${where.join('; ')}). Fix: ${p.fix}.`;
+  });
+}
