@@ -49,7 +49,7 @@ function runChild(file: string, bytes: number, underLimit = false): ChildRun {
   return { code: res.code, stdout: res.out, stderr: res.err, size: res.size, ms: res.ms, maxRssMiB: res.maxRss / 1024 };
 }
 
-test('a single-line 10 MB RayCluster: exit 2 naming its size, quickly and in little memory', () => {
+test('a single-line 10 MB RayCluster: exit 2 naming its size (time and memory are logged; targets live in the benchmark)', () => {
   const file = path.join(tmp, 'ray-10mb.yaml');
   const r = runChild(file, 10 * 2 ** 20);
   // eslint-disable-next-line no-console
@@ -57,11 +57,9 @@ test('a single-line 10 MB RayCluster: exit 2 naming its size, quickly and in lit
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(new RegExp(`^secure-ray: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1: document 0 is \\d+\\.\\d MiB, larger than the 3\\.0 MiB this tool reads \\(the API server refuses requests over 3 MiB\\); split it\\n$`));
   expect(r.stdout).toBe('0 documents, 0 failed, 1 input errors\n');
-  expect(r.maxRssMiB).toBeLessThan(400);
-  expect(r.ms).toBeLessThan(30_000);
 }, 60_000);
 
-test('a single-line RayCluster just under 3 MiB is judged, in bounded memory and time', () => {
+test('a single-line RayCluster just under 3 MiB is judged', () => {
   const file = path.join(tmp, 'ray-3mb.yaml');
   const r = runChild(file, MAX_DOCUMENT_BYTES, true);
   // eslint-disable-next-line no-console
@@ -70,8 +68,7 @@ test('a single-line RayCluster just under 3 MiB is judged, in bounded memory and
   expect(r.size).toBeLessThanOrEqual(MAX_DOCUMENT_BYTES);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  expect(r.maxRssMiB).toBeLessThan(1536);
-  expect(r.ms).toBeLessThan(60_000);
+  expect(r.stdout).toMatch(/^\S+ray-3mb.yaml#0 RayCluster team-a\/cpu-autoscaling  ✓ pass\n(.*\n)*1 documents, 0 failed\n$/);
 }, 120_000);
 
 test('a JSON document over the limit is refused too, and the next one is still judged', async () => {
