@@ -7,12 +7,14 @@ import { INJECTED_RESOURCES } from './kuberay/constants';
 import { isDns1123Subdomain } from './kubernetes/names';
 import { Quantity } from './kubernetes/quantity';
 import { DnsOptions, resolveDns } from './network/options';
-import { checkBudget, clusterBudget, ContainerDefaults, limitRangeDefaults, uncappedExtendedResources } from './policy/budget';
+import { checkBudget, ContainerDefaults, limitRangeDefaults, uncappedExtendedResources, workloadBudget } from './policy/budget';
 import { formatViolation } from './policy/format';
 import { dnsEgressRule } from './policy/network-policies';
 import { checkTenantNamespace, ExpectedTenantNamespace } from './policy/tenant-namespace-rule';
 import { ContainerEphemeralStorage, ephemeralStorageLimits, quotaHard, TenantQuota } from './quota';
 import { SecureTenantRayCluster } from './secure-tenant-ray-cluster';
+import { SecureTenantRayJob } from './secure-tenant-ray-job';
+import { SecureTenantRayService } from './secure-tenant-ray-service';
 import { TenantProfile } from './tenant';
 import { describe as describeValue, MIN_PSS_VERSION, PropsError, requirePodSecurityVersion } from './validation';
 
@@ -273,7 +275,8 @@ export class TenantNamespace extends Construct {
    */
   private checkBudget(tenant: TenantProfile, quota: ApiObject): string[] {
     const clusters = this.node.root.node.findAll()
-      .filter(SecureTenantRayCluster.isSecureTenantRayCluster)
+      .filter((c): c is SecureTenantRayCluster | SecureTenantRayJob | SecureTenantRayService => SecureTenantRayCluster.isSecureTenantRayCluster(c)
+        || SecureTenantRayJob.isSecureTenantRayJob(c) || SecureTenantRayService.isSecureTenantRayService(c))
       .filter((c) => c.tenant.name === tenant.name && c.tenant.namespace === tenant.namespace);
     const hard = (ApiObject.of(quota).toJson() as { spec?: { hard?: Record<string, string | number> } }).spec?.hard ?? {};
     // What a container does not state, the LimitRange (as rendered) fills in at admission.
@@ -283,15 +286,15 @@ export class TenantNamespace extends Construct {
       const manifest = c.renderedManifest();
       const key = defaultsKey(defaults);
       let kept = BUDGETS.get(manifest);
-      if (!kept || kept.key !== key) BUDGETS.set(manifest, kept = { key, budget: clusterBudget(manifest, defaults) });
+      if (!kept || kept.key !== key) BUDGETS.set(manifest, kept = { key, budget: workloadBudget(manifest, defaults) });
       return kept.budget;
     });
     const shares = (list: readonly { cluster: string; used: string }[]) => list.map((x) => `${x.cluster} ${x.used}`).join(', ');
     return [
-      ...checkBudget(budgets, hard).map((o) => `budget: the worst case of tenant "${tenant.name}"'s RayClusters needs ${o.key} ${o.used}, `
+      ...checkBudget(budgets, hard).map((o) => `budget: the worst case of tenant "${tenant.name}"'s Ray workloads needs ${o.key} ${o.used}, `
         + `more than its ResourceQuota allows (${o.hard}). Shares: ${shares(o.shares)}. `
         + 'Fix: lower maxReplicas or resources of a cluster, or raise the tenant\'s quota.'),
-      ...uncappedExtendedResources(budgets, hard).map((u) => `budget: tenant "${tenant.name}"'s RayClusters request ${u.resource} `
+      ...uncappedExtendedResources(budgets, hard).map((u) => `budget: tenant "${tenant.name}"'s Ray workloads request ${u.resource} `
         + `(worst case ${u.used}; ${shares(u.shares)}), but its ResourceQuota has no ${u.key}: the quota does not cap it. `
         + `Fix: add it to the quota (quota.extended: { '${u.resource}': '${u.used}' }), or remove it from the clusters.`),
     ];
@@ -304,8 +307,8 @@ function defaultsKey(d: ContainerDefaults): string {
   return `${text(d.requests)};${text(d.limits)}`;
 }
 
-/** Each rendered RayCluster's worst case (renders are kept and frozen while nothing changes). */
-const BUDGETS = new WeakMap<object, { readonly key: string; readonly budget: ReturnType<typeof clusterBudget> }>();
+/** Each rendered workload's worst case (renders are kept and frozen while nothing changes). */
+const BUDGETS = new WeakMap<object, { readonly key: string; readonly budget: ReturnType<typeof workloadBudget> }>();
 
 function smaller(a: string, b: string): string {
   return Quantity.parse(a).lessOrEqual(Quantity.parse(b)) ? a : b;

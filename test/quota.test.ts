@@ -98,7 +98,7 @@ describe('budget: what the quota does not cap, and what the LimitRange fills in'
   }
 
   test('GPUs in a namespace whose quota has no requests.nvidia.com/gpu: fails, the quota does not cap them', () => {
-    expect(errorOf(() => Testing.synth(app(base)))).toContain('budget: tenant "team-a"\'s RayClusters request nvidia.com/gpu (worst case 2; team-a/gpu 2), '
+    expect(errorOf(() => Testing.synth(app(base)))).toContain('budget: tenant "team-a"\'s Ray workloads request nvidia.com/gpu (worst case 2; team-a/gpu 2), '
       + 'but its ResourceQuota has no requests.nvidia.com/gpu: the quota does not cap it. Fix: add it to the quota (quota.extended: { \'nvidia.com/gpu\': \'2\' })');
   });
 

@@ -1,4 +1,4 @@
-import { buildRayPods } from '../kuberay';
+import { buildRayJob, buildRayPods, buildRayService, RayPod } from '../kuberay';
 import { JsonObject } from './types';
 import { asArray, asObject, asString } from '../kubernetes/json';
 import { isExtendedResourceName } from '../kubernetes/names';
@@ -16,9 +16,9 @@ export interface ResourceTotals {
 
 /** One cluster's worst case. */
 export interface ClusterBudget {
-  /** `namespace/name` of the RayCluster. */
+  /** `namespace/name` of the RayCluster (`RayJob namespace/name`, `RayService namespace/name`). */
   readonly cluster: string;
-  /** Its resources and pods at every worker group's `maxReplicas`. */
+  /** Its resources and pods at every worker group's `maxReplicas` (a RayService's two clusters during an upgrade). */
   readonly totals: ResourceTotals;
 }
 
@@ -174,16 +174,38 @@ export function limitRangeDefaults(limitRange: JsonObject | undefined): Containe
  * the namespace's LimitRange defaults for what a container does not state.
  */
 export function clusterBudget(rayCluster: JsonObject, defaults: ContainerDefaults = {}): ClusterBudget {
+  return workloadBudget(rayCluster, defaults);
+}
+
+/**
+ * The worst case of a Ray workload: a RayCluster as {@link clusterBudget}; a RayJob's cluster plus
+ * its K8sJobMode submitter pod; a RayService's cluster twice unless `upgradeStrategy.type` is
+ * `None` (an upgrade builds the new cluster beside the old one). Other kinds count nothing.
+ */
+export function workloadBudget(doc: JsonObject, defaults: ContainerDefaults = {}): ClusterBudget {
   const totals = emptyTotals();
-  for (const pod of buildRayPods(rayCluster)) {
-    const count = pod.nodeType === 'head' ? 1 : pod.replicas.max * Math.max(1, pod.replicas.numOfHosts);
-    const r = podResources(asObject(pod.pod.spec) ?? {}, defaults);
+  const add = (podSpec: unknown, count: number) => {
+    const r = podResources(asObject(podSpec) ?? {}, defaults);
     for (const [k, v] of r.requests) addTo(totals.requests, k, v, count);
     for (const [k, v] of r.limits) addTo(totals.limits, k, v, count);
     totals.pods += count;
+  };
+  const addCluster = (pods: readonly RayPod[], times: number) => {
+    for (const pod of pods) add(pod.pod.spec, times * (pod.nodeType === 'head' ? 1 : pod.replicas.max * Math.max(1, pod.replicas.numOfHosts)));
+  };
+  if (doc.kind === 'RayJob') {
+    const model = buildRayJob(doc);
+    addCluster(model.rayPods, 1);
+    if (model.submitterPod) add(model.submitterPod.pod.spec, 1);
+  } else if (doc.kind === 'RayService') {
+    const type = asString(asObject(asObject(doc.spec)?.upgradeStrategy)?.type);
+    addCluster(buildRayService(doc).rayPods, type === 'None' ? 1 : 2);
+  } else if (doc.kind === 'RayCluster' || doc.kind === undefined) {
+    addCluster(buildRayPods(doc), 1);
   }
-  const metadata = asObject(rayCluster.metadata);
-  return { cluster: `${asString(metadata?.namespace) ?? ''}/${asString(metadata?.name) ?? ''}`, totals };
+  const metadata = asObject(doc.metadata);
+  const kind = doc.kind === 'RayJob' || doc.kind === 'RayService' ? `${String(doc.kind)} ` : '';
+  return { cluster: `${kind}${asString(metadata?.namespace) ?? ''}/${asString(metadata?.name) ?? ''}`, totals };
 }
 
 /** The `hard` keys of a ResourceQuota this check understands, and how to read them from totals. */

@@ -156,7 +156,7 @@ describe('TenantNamespace: budget check at synth', () => {
 
   test('over the quota: fails naming the key, the total and each cluster\'s share', () => {
     const msg = errorOf(() => Testing.synth(app('8', '3')));
-    expect(msg).toContain('budget: the worst case of tenant "team-a"\'s RayClusters needs requests.cpu 8200m, more than its ResourceQuota allows (8). Shares: team-a/one 4100m, team-a/two 4100m.');
+    expect(msg).toContain('budget: the worst case of tenant "team-a"\'s Ray workloads needs requests.cpu 8200m, more than its ResourceQuota allows (8). Shares: team-a/one 4100m, team-a/two 4100m.');
     expect(msg).toContain('needs requests.nvidia.com/gpu 4, more than its ResourceQuota allows (3)');
   });
 
@@ -173,5 +173,53 @@ describe('TenantNamespace: budget check at synth', () => {
     const msg = errorOf(() => Testing.synth(chart));
     expect(msg).toContain('needs requests.cpu 100200m, more than its ResourceQuota allows (20). Shares: team-a/big 100200m.');
     expect(msg).toContain('enforce-tenant-isolation: spec.headGroupSpec.template.spec.resources');
+  });
+});
+
+describe('workloadBudget: RayJobs and RayServices', () => {
+  const { workloadBudget } = jest.requireActual('../../src/policy/budget') as typeof import('../../src/policy/budget');
+  const template = (cpu: string) => ({
+    spec: { containers: [{ name: 'ray', resources: { requests: { cpu, memory: '1Gi' }, limits: { cpu, memory: '1Gi' } } }] },
+  });
+  const clusterSpec = {
+    rayVersion: '2.52.0',
+    headGroupSpec: { rayStartParams: {}, template: template('1') },
+    workerGroupSpecs: [{ groupName: 'w', replicas: 2, minReplicas: 2, maxReplicas: 3, rayStartParams: {}, template: template('2') }],
+  };
+  const cpu = (b: ReturnType<typeof workloadBudget>) => b.totals.requests.get('cpu')?.toString();
+
+  test('a RayJob: its cluster at maxReplicas plus the submitter pod', () => {
+    const job = {
+      apiVersion: 'ray.io/v1',
+      kind: 'RayJob',
+      metadata: { name: 'j', namespace: 'team-a' },
+      spec: { entrypoint: 'python x.py', rayClusterSpec: clusterSpec, submitterPodTemplate: template('500m') },
+    };
+    const b = workloadBudget(job);
+    // head 1 + 3 workers × 2 + submitter 500m, plus wait-gcs-ready init containers (max with the pod's containers)
+    expect(cpu(b)).toBe('7500m');
+    expect(b.totals.pods).toBe(5);
+    expect(b.cluster).toBe('RayJob team-a/j');
+  });
+
+  test('a RayJob on an existing cluster counts only its submitter', () => {
+    const job = {
+      apiVersion: 'ray.io/v1',
+      kind: 'RayJob',
+      metadata: { name: 'j', namespace: 'team-a' },
+      spec: { entrypoint: 'x', clusterSelector: { 'ray.io/cluster': 'c' }, submitterPodTemplate: template('500m') },
+    };
+    expect([cpu(workloadBudget(job)), workloadBudget(job).totals.pods]).toEqual(['500m', 1]);
+  });
+
+  test('a RayService counts two clusters (an upgrade runs both) unless upgradeStrategy is None', () => {
+    const svc = (type?: string) => ({
+      apiVersion: 'ray.io/v1',
+      kind: 'RayService',
+      metadata: { name: 's', namespace: 'team-a' },
+      spec: { rayClusterConfig: clusterSpec, ...(type ? { upgradeStrategy: { type } } : {}) },
+    });
+    expect([cpu(workloadBudget(svc())), workloadBudget(svc()).totals.pods]).toEqual(['14', 8]);
+    expect([cpu(workloadBudget(svc('NewCluster'))), cpu(workloadBudget(svc('None')))]).toEqual(['14', '7']);
   });
 });
