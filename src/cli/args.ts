@@ -82,9 +82,11 @@ Exit status: 0 every document passes, 1 a rule failed, 2 usage or input error.
 
 reach: reports which pods may connect to which, on which ports, under the
 NetworkPolicies found in the manifests (Kubernetes semantics). Peers: one pod
-per group of each RayCluster (the pods KubeRay builds, with its labels), plain
-Pods, a kube-system/kube-dns pod, a pod labelled tenant=<tenant> in each
-namespace holding a RayCluster, and the --external endpoints.
+per group of each RayCluster and of the cluster KubeRay creates for each RayJob
+and RayService (the pods KubeRay builds, with its labels), each RayJob's
+submitter pod (K8sJobMode), plain Pods, a kube-system/kube-dns pod, a pod
+labelled tenant=<tenant> in each namespace holding one of those, the KubeRay
+operator (when there is any ray.io object), and the --external endpoints.
 
 Peers that every policy treats alike (same namespace labels, same labels
 that some selector reads, same named ports, address blocks and hostNetwork)
@@ -107,8 +109,9 @@ Options:
                           comma-separated list of [LABEL=]PORT[/TCP|UDP|SCTP],
                           e.g. --ports gcs=6379,dns=53/UDP
                           (default: gcs 6379, dashboard 8265, client 10001,
-                          worker 10002, raylet 40000, object-manager 40001,
-                          metrics 8080, agent 52365, dns 53/UDP, dns-tcp 53/TCP)
+                          serve 8000, worker 10002, raylet 40000,
+                          object-manager 40001, metrics 8080, agent 52365,
+                          dns 53/UDP, dns-tcp 53/TCP)
 
 Exit status: 0 the report was printed, 2 usage or input error.
 `;

@@ -7,11 +7,12 @@
  * ```
  *
  * Reads manifests as `check` does (files, directories, `-` for stdin, multi-document YAML, `kind:
- * List`), builds the peers with `environmentFromManifests` (one pod per RayCluster group as KubeRay
- * builds it, plain Pods, `kube-system/kube-dns`, a `tenant-pod` labelled `tenant=<tenant>` per
- * namespace holding a RayCluster, and the `--external` endpoints; pods get distinct fake
- * addresses from 10.244.0.0/16), computes the matrix once per pair of shapes (`reachModel`), and
- * prints it:
+ * List`), builds the peers with `environmentFromManifests` (one pod per group of each RayCluster
+ * and of the cluster KubeRay creates for each RayJob and RayService, as KubeRay builds it; each
+ * RayJob's K8sJobMode submitter; plain Pods, `kube-system/kube-dns`, a `tenant-pod` labelled
+ * `tenant=<tenant>` per namespace holding one of those, the KubeRay operator when there is any
+ * `ray.io` object, and the `--external` endpoints; pods get distinct fake addresses from
+ * 10.244.0.0/16), computes the matrix once per pair of shapes (`reachModel`), and prints it:
  *
  * - by pod (up to {@link POD_VIEW_MAX_PEERS} peers, or `--by pod`): one row per ordered pair of
  *   distinct peers, one column per probe — `text`: `✓` allowed, `-` denied, `?` allowed by some
