@@ -3,7 +3,8 @@
  * of some manifests.
  *
  * ```
- * secure-ray reach [--output text|markdown|json] [--by auto|pod|shape] [--external NAME=IP ...] [--ports LIST ...] PATH...
+ * secure-ray reach [--output text|markdown|json] [--by auto|pod|shape] [--external NAME=IP ...] [--ports LIST ...]
+ *                  [--operator-namespace NS] [--operator-label K=V ...] PATH...
  * ```
  *
  * Reads manifests as `check` does (files, directories, `-` for stdin, multi-document YAML, `kind:
@@ -373,7 +374,7 @@ export async function reach(args: ReachCommand, io: CliIo): Promise<number> {
     errors.push(e);
     io.stderr(formatInputError(e));
   });
-  const env = environmentFromManifests(docs, { externals: args.externals });
+  const env = environmentFromManifests(docs, { externals: args.externals, ...(args.operator ? { operator: args.operator } : {}) });
   docs.length = 0; // the model keeps only what it reads
   for (const n of env.notes) io.stderr(`secure-ray: note: ${escapeText(n.object)}: ${escapeText(n.message)}\n`);
   const model = reachModel(env.policies, env.namespaces, env.peers, args.probes ?? RAY_PROBES);

@@ -164,6 +164,12 @@ describe('secure-ray reach', () => {
     [['check', '--external', 'a=1.2.3.4', 'x'], 'option --external does not apply to check'],
     [['check', '--output', 'markdown', 'x'], 'invalid --output "markdown": expected text or json'],
     [['probe', 'x'], 'unknown command "probe" (expected "check" or "reach")'],
+    [['reach', '--operator-namespace', 'Kube_Ray', 'x'], 'invalid --operator-namespace "Kube_Ray": expected a namespace name'],
+    [['reach', '--operator-label', 'app', 'x'], 'invalid --operator-label "app": expected KEY=VALUE'],
+    [['reach', '--operator-label', 'a=b', '--operator-label', 'a=c', 'x'], '--operator-label "a" is given twice with different values'],
+    [['reach', '--operator-namespace', 'x'], 'reach: missing PATH'],
+    [['reach', '--operator', 'x'], 'unknown option "--operator"'],
+    [['check', '--operator-namespace', 'ops', 'x'], 'option --operator-namespace does not apply to check'],
   ])('usage error %j → exit 2, one line', async (argv, message) => {
     const r = await cli(argv);
     expect(r.code).toBe(2);
@@ -181,6 +187,24 @@ describe('secure-ray reach', () => {
       paths: ['-'],
       probes: [{ label: 'gcs', port: 6379, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }, { port: 8265, protocol: 'TCP' }],
     });
+    // the operator: either option keeps the other's default; labels replace the default labels
+    expect(parseArgs(['reach', '--operator-namespace', 'ray-ops', 'a.yaml'])).toEqual(expect.objectContaining({
+      operator: { namespace: 'ray-ops', podLabels: { 'app.kubernetes.io/name': 'kuberay-operator' } },
+    }));
+    expect(parseArgs(['reach', '--operator-label', 'app=kuberay', '--operator-label=tier=ops', 'a.yaml'])).toEqual(expect.objectContaining({
+      operator: { namespace: 'kuberay-system', podLabels: { app: 'kuberay', tier: 'ops' } },
+    }));
+  });
+
+  test('the KubeRay operator peer: added for Ray objects, moved by --operator-namespace and --operator-label', async () => {
+    const ops = (out: any) => out.peers.filter((p: any) => p.name === 'kuberay-operator').map((p: any) => [p.id, p.labels]);
+    const dflt = await json(['-'], constructYaml());
+    expect(ops(dflt.out)).toEqual([['kuberay-system/kuberay-operator', { 'app.kubernetes.io/name': 'kuberay-operator' }]]);
+    const moved = await json(['--operator-namespace', 'ray-ops', '--operator-label', 'app=kuberay', '-'], constructYaml());
+    expect(moved.code).toBe(0);
+    expect(ops(moved.out)).toEqual([['ray-ops/kuberay-operator', { app: 'kuberay' }]]);
+    const plain = await json([`${F}/pods.yaml`]);
+    expect(ops(plain.out)).toEqual([]); // no ray.io object, no operator
   });
 
   test('notes: other APIs\' policies, refused and duplicate policies, hostNetwork pods — on stderr, in JSON, at the end of the text', async () => {
