@@ -4,6 +4,8 @@
  * @module
  */
 import { parseIp } from '../kubernetes/cidr';
+import { isDns1123Label, isLabelKey, isLabelValue } from '../kubernetes/names';
+import { DEFAULT_OPERATOR, OperatorTarget } from '../policy/network-policies';
 import { PssLevel, SUPPORTED_PSS_VERSIONS, isSupportedPssVersion } from '../policy/pod-security';
 import { ExternalPeer, Probe, Protocol } from '../reach/types';
 
@@ -49,6 +51,8 @@ export interface ReachCommand {
   readonly externals: readonly ExternalPeer[];
   /** `--ports`, when given (replacing the default probes). */
   readonly probes?: readonly Probe[];
+  /** `--operator-namespace` and `--operator-label`, when either is given (the other keeps its default). */
+  readonly operator?: OperatorTarget;
   /** The paths as given; `-` is stdin. */
   readonly paths: readonly string[];
 }
@@ -82,9 +86,11 @@ Exit status: 0 every document passes, 1 a rule failed, 2 usage or input error.
 
 reach: reports which pods may connect to which, on which ports, under the
 NetworkPolicies found in the manifests (Kubernetes semantics). Peers: one pod
-per group of each RayCluster (the pods KubeRay builds, with its labels), plain
-Pods, a kube-system/kube-dns pod, a pod labelled tenant=<tenant> in each
-namespace holding a RayCluster, and the --external endpoints.
+per group of each RayCluster and of the cluster KubeRay creates for each RayJob
+and RayService (the pods KubeRay builds, with its labels), each RayJob's
+submitter pod (K8sJobMode), plain Pods, a kube-system/kube-dns pod, a pod
+labelled tenant=<tenant> in each namespace holding one of those, the KubeRay
+operator (when there is any ray.io object), and the --external endpoints.
 
 Peers that every policy treats alike (same namespace labels, same labels
 that some selector reads, same named ports, address blocks and hostNetwork)
@@ -107,8 +113,12 @@ Options:
                           comma-separated list of [LABEL=]PORT[/TCP|UDP|SCTP],
                           e.g. --ports gcs=6379,dns=53/UDP
                           (default: gcs 6379, dashboard 8265, client 10001,
-                          worker 10002, raylet 40000, object-manager 40001,
-                          metrics 8080, agent 52365, dns 53/UDP, dns-tcp 53/TCP)
+                          serve 8000, worker 10002, raylet 40000,
+                          object-manager 40001, metrics 8080, agent 52365,
+                          dns 53/UDP, dns-tcp 53/TCP)
+  --operator-namespace NS where the KubeRay operator runs (default: kuberay-system)
+  --operator-label K=V    a label of the operator's pods (repeatable; replaces the
+                          default app.kubernetes.io/name=kuberay-operator)
 
 Exit status: 0 the report was printed, 2 usage or input error.
 `;
@@ -116,12 +126,14 @@ Exit status: 0 the report was printed, 2 usage or input error.
 /** Appended to usage error messages. */
 export const USAGE_HINT = "(see 'secure-ray --help')";
 
-const VALUE_FLAGS = ['--output', '--pss-level', '--pss-version', '--tenants', '--external', '--ports', '--by'] as const;
+const VALUE_FLAGS = [
+  '--output', '--pss-level', '--pss-version', '--tenants', '--external', '--ports', '--by', '--operator-namespace', '--operator-label',
+] as const;
 type ValueFlag = typeof VALUE_FLAGS[number];
 /** The options each command accepts (another known option is an error for it). */
 const COMMAND_FLAGS: Record<'check' | 'reach', readonly ValueFlag[]> = {
   check: ['--output', '--pss-level', '--pss-version', '--tenants'],
-  reach: ['--output', '--external', '--ports', '--by'],
+  reach: ['--output', '--external', '--ports', '--by', '--operator-namespace', '--operator-label'],
 };
 const COMMANDS = '"check" or "reach"';
 const PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP'];
@@ -148,6 +160,31 @@ function parseExternal(value: string): ExternalPeer {
     throw new UsageError(`invalid --external ${JSON.stringify(value)}: expected NAME=IP with an IPv4 or IPv6 address`);
   }
   return { name, ip };
+}
+
+/** Parses one `--operator-label KEY=VALUE`. */
+function parseLabel(value: string): [string, string] {
+  const eq = value.indexOf('=');
+  const key = eq < 0 ? '' : value.slice(0, eq);
+  const v = eq < 0 ? '' : value.slice(eq + 1);
+  if (eq < 0 || !isLabelKey(key) || !isLabelValue(v)) {
+    throw new UsageError(`invalid --operator-label ${JSON.stringify(value)}: expected KEY=VALUE with a valid label key and value`);
+  }
+  return [key, v];
+}
+
+/** `--operator-namespace` and `--operator-label`, over the Helm chart's defaults; undefined when neither is given. */
+function parseOperator(values: Partial<Record<ValueFlag, string>>, given: readonly { name: ValueFlag; value: string }[]): OperatorTarget | undefined {
+  const ns = values['--operator-namespace'];
+  const labels = given.filter((g) => g.name === '--operator-label').map((g) => parseLabel(g.value));
+  if (ns === undefined && labels.length === 0) return undefined;
+  if (ns !== undefined && !isDns1123Label(ns)) throw new UsageError(`invalid --operator-namespace ${JSON.stringify(ns)}: expected a namespace name`);
+  const podLabels: Record<string, string> = {};
+  for (const [k, v] of labels) {
+    if (k in podLabels && podLabels[k] !== v) throw new UsageError(`--operator-label ${JSON.stringify(k)} is given twice with different values`);
+    podLabels[k] = v;
+  }
+  return { namespace: ns ?? DEFAULT_OPERATOR.namespace, podLabels: labels.length > 0 ? podLabels : { ...DEFAULT_OPERATOR.podLabels } };
 }
 
 /**
@@ -241,5 +278,6 @@ function parseReach(
   if (by !== 'auto' && by !== 'pod' && by !== 'shape') {
     throw new UsageError(`invalid --by ${JSON.stringify(by)}: expected auto, pod or shape`);
   }
-  return { command: 'reach', output, ...(by !== 'auto' ? { by } : {}), externals, ...(probes ? { probes } : {}), paths };
+  const operator = parseOperator(values, given);
+  return { command: 'reach', output, ...(by !== 'auto' ? { by } : {}), externals, ...(probes ? { probes } : {}), ...(operator ? { operator } : {}), paths };
 }

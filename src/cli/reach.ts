@@ -3,15 +3,17 @@
  * of some manifests.
  *
  * ```
- * secure-ray reach [--output text|markdown|json] [--by auto|pod|shape] [--external NAME=IP ...] [--ports LIST ...] PATH...
+ * secure-ray reach [--output text|markdown|json] [--by auto|pod|shape] [--external NAME=IP ...] [--ports LIST ...]
+ *                  [--operator-namespace NS] [--operator-label K=V ...] PATH...
  * ```
  *
  * Reads manifests as `check` does (files, directories, `-` for stdin, multi-document YAML, `kind:
- * List`), builds the peers with `environmentFromManifests` (one pod per RayCluster group as KubeRay
- * builds it, plain Pods, `kube-system/kube-dns`, a `tenant-pod` labelled `tenant=<tenant>` per
- * namespace holding a RayCluster, and the `--external` endpoints; pods get distinct fake
- * addresses from 10.244.0.0/16), computes the matrix once per pair of shapes (`reachModel`), and
- * prints it:
+ * List`), builds the peers with `environmentFromManifests` (one pod per group of each RayCluster
+ * and of the cluster KubeRay creates for each RayJob and RayService, as KubeRay builds it; each
+ * RayJob's K8sJobMode submitter; plain Pods, `kube-system/kube-dns`, a `tenant-pod` labelled
+ * `tenant=<tenant>` per namespace holding one of those, the KubeRay operator when there is any
+ * `ray.io` object, and the `--external` endpoints; pods get distinct fake addresses from
+ * 10.244.0.0/16), computes the matrix once per pair of shapes (`reachModel`), and prints it:
  *
  * - by pod (up to {@link POD_VIEW_MAX_PEERS} peers, or `--by pod`): one row per ordered pair of
  *   distinct peers, one column per probe — `text`: `✓` allowed, `-` denied, `?` allowed by some
@@ -372,7 +374,7 @@ export async function reach(args: ReachCommand, io: CliIo): Promise<number> {
     errors.push(e);
     io.stderr(formatInputError(e));
   });
-  const env = environmentFromManifests(docs, { externals: args.externals });
+  const env = environmentFromManifests(docs, { externals: args.externals, ...(args.operator ? { operator: args.operator } : {}) });
   docs.length = 0; // the model keeps only what it reads
   for (const n of env.notes) io.stderr(`secure-ray: note: ${escapeText(n.object)}: ${escapeText(n.message)}\n`);
   const model = reachModel(env.policies, env.namespaces, env.peers, args.probes ?? RAY_PROBES);

@@ -1,13 +1,20 @@
 /**
  * The cluster a set of manifests describes, as peers for the reachability model: the pods KubeRay
- * will build for each RayCluster, plain Pods, NetworkPolicies, namespaces, plus synthetic probe
- * pods. Pure: plain JSON in, plain JSON out; never throws; what it cannot model it reports in
- * `notes`.
+ * will build for each RayCluster, RayJob and RayService, plain Pods, NetworkPolicies, namespaces,
+ * plus synthetic probe pods. Pure: plain JSON in, plain JSON out; never throws; what it cannot
+ * model it reports in `notes`.
  *
  * - Each RayCluster (`ray.io/*`) gives one representative pod per group (`buildRayPods`: KubeRay's
  *   labels `ray.io/cluster`, `ray.io/node-type`, `ray.io/group`…, the template's own labels, the
  *   Ray container's named ports plus KubeRay's `metrics`, `hostNetwork`), named like KubeRay's pods
  *   without the random suffix (`<cluster>-head`, `<cluster>-<group>-worker`).
+ * - Each RayJob gives the pods of the RayCluster KubeRay creates for it (`buildRayJob`; the
+ *   cluster is `<rayjob>-xxxxx`, so its head is `<rayjob>-xxxxx-head`; none in clusterSelector
+ *   mode, where the job runs on a RayCluster given on its own) and its K8sJobMode submitter pod,
+ *   named `<rayjob>-submitter`. Each RayService gives the pods of its RayCluster
+ *   (`buildRayService`, `<rayservice>-xxxxx`; the steady state, one cluster). Whether KubeRay
+ *   would accept the object is `check`'s concern: the pods are modelled as written. A RayCronJob
+ *   creates RayJobs on a schedule, none of them in the manifests: it gives no pods.
  * - Plain Pods (`v1`) are taken as written (`status.podIP` when present, `spec.hostNetwork`).
  * - Every pod without an address gets a distinct fake one from 10.244.0.0/16, in order — except
  *   `hostNetwork` pods, whose address is their node's (unknown unless `status.podIP` says it). A
@@ -21,17 +28,23 @@
  * - Duplicates: the API server keeps one object per kind and namespace/name; the last one given
  *   wins (what `kubectl apply` of the whole set leaves), and each duplicate is reported.
  * - Synthetic peers (each can be turned off): `kube-system/kube-dns` (labels `k8s-app: kube-dns`,
- *   ports 53 UDP and TCP), and per namespace holding a RayCluster a plain pod `tenant-pod`
- *   labelled `tenant=<tenant>` (the RayCluster's `tenant` label, else the namespace): the pod any
- *   tenant user can create, showing that a policy trusting the `tenant` label is spoofable.
+ *   ports 53 UDP and TCP); per namespace holding a RayCluster, RayJob or RayService a plain pod
+ *   `tenant-pod` labelled `tenant=<tenant>` (the object's `tenant` label, else the namespace): the
+ *   pod any tenant user can create, showing that a policy trusting the `tenant` label is spoofable;
+ *   and, when the manifests hold any `ray.io` object, the KubeRay operator
+ *   (`kuberay-system/kuberay-operator`, labelled `app.kubernetes.io/name: kuberay-operator` as the
+ *   Helm chart labels it; {@link EnvironmentOptions.operator} moves it), which calls the dashboard
+ *   of RayJob and RayService clusters and the Serve health check. It is left out when a given Pod
+ *   already is the operator (its namespace and labels).
  *
  * @module
  */
 import { admitPolicies, describeObject, DUPLICATE_MESSAGE, objectKey, objectNamespace } from './policies';
 import { ExternalPeer, NamedPort, NamespaceInfo, NetworkPolicyJson, Peer, PodPeer } from './types';
-import { buildRayPods } from '../kuberay';
+import { buildRayJob, buildRayPods, buildRayService, RayPod } from '../kuberay';
 import { cidrContains, parseCidr } from '../kubernetes/cidr';
 import { isObject, JsonObject, stringMap } from '../kubernetes/json';
+import { DEFAULT_OPERATOR, OperatorTarget } from '../policy/network-policies';
 
 /** Options of {@link environmentFromManifests}. */
 export interface EnvironmentOptions {
@@ -39,8 +52,14 @@ export interface EnvironmentOptions {
   readonly externals?: readonly ExternalPeer[];
   /** Add the synthetic `kube-system/kube-dns` pod. @default true */
   readonly kubeDns?: boolean;
-  /** Add a synthetic `tenant-pod` (labelled `tenant=<tenant>`) to each namespace that holds a RayCluster. @default true */
+  /** Add a synthetic `tenant-pod` (labelled `tenant=<tenant>`) to each namespace that holds a RayCluster, RayJob or RayService. @default true */
   readonly tenantProbes?: boolean;
+  /**
+   * Where the synthetic KubeRay operator pod is (added when the manifests hold any `ray.io` object),
+   * or `false` for none.
+   * @default - namespace `kuberay-system`, labels `app.kubernetes.io/name: kuberay-operator` (the Helm chart's)
+   */
+  readonly operator?: false | OperatorTarget;
 }
 
 /** Something in the manifests the matrix does not model as written. */
@@ -64,13 +83,13 @@ export interface Environment {
   readonly policies: NetworkPolicyJson[];
   /** Every namespace, declared or implied, with its labels. */
   readonly namespaces: NamespaceInfo[];
-  /** Pods (RayCluster pods, plain Pods, synthetic pods), then external peers. */
+  /** Pods (Ray pods and submitters, plain Pods, synthetic pods), then external peers. */
   readonly peers: Peer[];
-  /** For each RayCluster pod, its cluster and node type (by peer id `namespace/name`). */
+  /** For each Ray pod (of a RayCluster, or of the cluster of a RayJob or RayService), its cluster and node type (by peer id `namespace/name`). */
   readonly rayPods: {
     /** The pod's peer id (`namespace/name`). */
     readonly id: string;
-    /** The name of its RayCluster. */
+    /** The name of its RayCluster (`<rayjob>-xxxxx`, `<rayservice>-xxxxx` for the clusters KubeRay creates). */
     readonly cluster: string;
     /** Whether it is the head pod or a worker pod. */
     readonly nodeType: 'head' | 'worker';
@@ -83,6 +102,8 @@ export interface Environment {
 
 /** The name of the synthetic tenant pod in each namespace. */
 export const TENANT_PROBE_POD = 'tenant-pod';
+/** The name of the synthetic KubeRay operator pod. */
+export const KUBERAY_OPERATOR_POD = 'kuberay-operator';
 /** The synthetic DNS pod. */
 export const KUBE_DNS_POD: PodPeer = {
   name: 'kube-dns',
@@ -163,6 +184,55 @@ interface Source {
   readonly tenant?: { ns: string; tenant: string };
 }
 
+/** The kinds of `ray.io` whose pods are modelled. */
+const RAY_WORKLOADS: readonly string[] = ['RayCluster', 'RayJob', 'RayService'];
+
+function isRayObject(doc: Obj): boolean {
+  return typeof doc.apiVersion === 'string' && doc.apiVersion.startsWith('ray.io/');
+}
+
+/** The pods of one RayCluster, real or created by KubeRay for a RayJob or RayService. */
+function rayPodPeers(built: readonly RayPod[], cluster: string, ns: string): Pick<Source, 'pods' | 'rayPods'> {
+  const pods: PendingPod[] = [];
+  const rayPods: Environment['rayPods'] = [];
+  for (const rp of built) {
+    const pmd = isObject(rp.pod.metadata) ? rp.pod.metadata : {};
+    const name = typeof pmd.name === 'string' ? pmd.name : `${cluster}-${rp.nodeType}`;
+    pods.push({ name, namespace: ns, labels: stringMap(pmd.labels), ports: podPorts(rp.pod.spec), ...hostNetwork(rp.pod.spec) });
+    rayPods.push({ id: `${ns}/${name}`, cluster, nodeType: rp.nodeType, group: rp.group });
+  }
+  return { pods, rayPods };
+}
+
+/**
+ * The pods of a RayCluster, RayJob or RayService. A RayJob in clusterSelector mode is given the
+ * selected RayCluster (the last one of that name in its namespace), which decides its submitter.
+ */
+function rayWorkloadPods(doc: Obj, ns: string, clusters: ReadonlyMap<string, Obj>): Pick<Source, 'pods' | 'rayPods'> {
+  const md = isObject(doc.metadata) ? doc.metadata : {};
+  if (doc.kind === 'RayCluster') return rayPodPeers(buildRayPods(doc), typeof md.name === 'string' ? md.name : '', ns);
+  if (doc.kind === 'RayService') {
+    const model = buildRayService(doc);
+    return rayPodPeers(model.rayPods, model.clusterName, ns);
+  }
+  const spec = isObject(doc.spec) ? doc.spec : {};
+  const selected = stringMap(spec.clusterSelector)['ray.io/cluster'];
+  const selectedCluster = selected === undefined ? undefined : clusters.get(`${ns}/${selected}`);
+  const model = buildRayJob(doc, selectedCluster ? { selectedCluster } : {});
+  const out = rayPodPeers(model.rayPods, model.clusterName, ns);
+  const submitter = model.submitterPod?.pod;
+  if (submitter) {
+    const smd = isObject(submitter.metadata) ? submitter.metadata : {};
+    out.pods.push({ name: `${model.name}-submitter`, namespace: ns, labels: stringMap(smd.labels), ports: podPorts(submitter.spec), ...hostNetwork(submitter.spec) });
+  }
+  return out;
+}
+
+/** True when every label of `want` is on `labels`. */
+function hasLabels(labels: Readonly<Record<string, string>>, want: Readonly<Record<string, string>>): boolean {
+  return Object.entries(want).every(([k, v]) => labels[k] === v);
+}
+
 /**
  * Builds the peers, namespaces and policies of a set of manifests (documents that are not objects
  * are ignored).
@@ -177,6 +247,11 @@ export function environmentFromManifests(docs: readonly unknown[], options: Envi
   const admitted = admitPolicies(docs, { requireApiVersion: true });
   for (const p of admitted.problems) notes.push({ kind: p.kind, object: p.object, message: p.message, at: p.index });
 
+  // The RayClusters a RayJob in clusterSelector mode may select (the last of each name).
+  const clusters = new Map<string, Obj>();
+  for (const doc of docs) if (isObject(doc) && doc.kind === 'RayCluster' && isRayObject(doc)) clusters.set(objectKey(doc), doc);
+  let anyRay = false;
+
   docs.forEach((doc, at) => {
     if (!isObject(doc)) return;
     const md = isObject(doc.metadata) ? doc.metadata : {};
@@ -188,23 +263,15 @@ export function environmentFromManifests(docs: readonly unknown[], options: Envi
     }
     const ns = objectNamespace(doc);
     if (typeof md.namespace === 'string' && md.namespace !== '') touch(ns, at);
+    if (isRayObject(doc)) anyRay = true;
     if (doc.kind === 'NetworkPolicy') {
       touch(ns, at);
-    } else if (doc.kind === 'RayCluster' && typeof doc.apiVersion === 'string' && doc.apiVersion.startsWith('ray.io/')) {
+    } else if (typeof doc.kind === 'string' && RAY_WORKLOADS.includes(doc.kind) && isRayObject(doc)) {
       touch(ns, at);
-      const key = `RayCluster ${objectKey(doc)}`;
+      const key = `${doc.kind} ${objectKey(doc)}`;
       if (sources.has(key)) duplicate(describeObject(doc), at);
-      const cluster = typeof md.name === 'string' ? md.name : '';
-      const pods: PendingPod[] = [];
-      const rayPods: Environment['rayPods'] = [];
-      for (const rp of buildRayPods(doc as Obj)) {
-        const pmd = rp.pod.metadata as Obj;
-        const name = typeof pmd.name === 'string' ? pmd.name : `${cluster}-${rp.nodeType}`;
-        pods.push({ name, namespace: ns, labels: stringMap(pmd.labels), ports: podPorts(rp.pod.spec), ...hostNetwork(rp.pod.spec) });
-        rayPods.push({ id: `${ns}/${name}`, cluster, nodeType: rp.nodeType, group: rp.group });
-      }
       sources.delete(key);
-      sources.set(key, { at, pods, rayPods, tenant: { ns, tenant: stringMap(md.labels).tenant ?? ns } });
+      sources.set(key, { at, ...rayWorkloadPods(doc, ns, clusters), tenant: { ns, tenant: stringMap(md.labels).tenant ?? ns } });
     } else if (doc.kind === 'Pod' && (doc.apiVersion === 'v1' || doc.apiVersion === undefined)) {
       touch(ns, at);
       const key = `Pod ${objectKey(doc)}`;
@@ -233,6 +300,11 @@ export function environmentFromManifests(docs: readonly unknown[], options: Envi
     const tenantOfNs = new Map<string, string>();
     for (const s of ordered) if (s.tenant && !tenantOfNs.has(s.tenant.ns)) tenantOfNs.set(s.tenant.ns, s.tenant.tenant);
     for (const [ns, tenant] of tenantOfNs) pods.push({ name: TENANT_PROBE_POD, namespace: ns, labels: { tenant } });
+  }
+  const operator = options.operator ?? DEFAULT_OPERATOR;
+  if (anyRay && operator !== false && !pods.some((p) => p.namespace === operator.namespace && hasLabels(p.labels, operator.podLabels))) {
+    touch(operator.namespace, Number.MAX_SAFE_INTEGER);
+    pods.push({ name: KUBERAY_OPERATOR_POD, namespace: operator.namespace, labels: { ...operator.podLabels } });
   }
   if (options.kubeDns !== false) {
     touch(KUBE_DNS_POD.namespace, Number.MAX_SAFE_INTEGER);

@@ -60,7 +60,7 @@ function manyPods(n: number, clusters = 3): string {
   return JSON.stringify({ apiVersion: 'v1', kind: 'List', items: docs });
 }
 
-const ALL = ['gcs', 'dashboard', 'client', 'worker', 'raylet', 'object-manager', 'metrics', 'agent', 'dns', 'dns-tcp'];
+const ALL = ['gcs', 'dashboard', 'client', 'serve', 'worker', 'raylet', 'object-manager', 'metrics', 'agent', 'dns', 'dns-tcp'];
 
 let cwd: string;
 beforeAll(() => { cwd = process.cwd(); process.chdir(REPO); });
@@ -71,7 +71,7 @@ describe('secure-ray reach', () => {
     const r = await json(['-'], constructYaml());
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.out.peers.map((p: any) => p.id)).toEqual(['team-a/demo-head', 'team-a/demo-workers-worker', 'team-a/tenant-pod', 'kube-system/kube-dns']);
+    expect(r.out.peers.map((p: any) => p.id)).toEqual(['team-a/demo-head', 'team-a/demo-workers-worker', 'team-a/tenant-pod', 'kuberay-system/kuberay-operator', 'kube-system/kube-dns']);
     expect(r.out.probes.map((p: any) => p.label)).toEqual(ALL);
     expect(allowed(r.out, 'team-a/demo-head', 'team-a/demo-workers-worker')).toEqual(ALL);
     expect(allowed(r.out, 'team-a/demo-workers-worker', 'team-a/demo-head')).toEqual(ALL);
@@ -101,13 +101,13 @@ describe('secure-ray reach', () => {
     const r = await cli(['reach', `${F}/seed-style.yaml`]);
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    expect(lines[0]).toBe('4 peers, 10 probes, 1 NetworkPolicies (✓ allowed, - denied; only the policies in the input apply)');
-    expect(lines[1]).toBe('probes: gcs=6379/TCP dashboard=8265/TCP client=10001/TCP worker=10002/TCP raylet=40000/TCP '
+    expect(lines[0]).toBe('5 peers, 11 probes, 1 NetworkPolicies (✓ allowed, - denied; only the policies in the input apply)');
+    expect(lines[1]).toBe('probes: gcs=6379/TCP dashboard=8265/TCP client=10001/TCP serve=8000/TCP worker=10002/TCP raylet=40000/TCP '
       + 'object-manager=40001/TCP metrics=8080/TCP agent=52365/TCP dns=53/UDP dns-tcp=53/TCP');
-    expect(lines[3]).toMatch(/^FROM\s+TO\s+gcs {2}dashboard {2}client {2}worker/);
+    expect(lines[3]).toMatch(/^FROM\s+TO\s+gcs {2}dashboard {2}client {2}serve {2}worker/);
     const row = lines.find((l) => l.startsWith('ray-ns/tenant-pod ') && l.includes(' ray-ns/seed-head '))!;
-    expect(row.split(/\s+/).slice(2)).toEqual(['✓', '✓', '✓', '-', '-', '-', '-', '-', '-', '-']);
-    expect(lines.filter((l) => l !== '')).toHaveLength(3 + 4 * 3);
+    expect(row.split(/\s+/).slice(2)).toEqual(['✓', '✓', '✓', '-', '-', '-', '-', '-', '-', '-', '-']);
+    expect(lines.filter((l) => l !== '')).toHaveLength(3 + 5 * 4); // 5 peers: the seed's two Ray pods, tenant-pod, the KubeRay operator, kube-dns
   });
 
   test('markdown output: a table with a column per probe', async () => {
@@ -164,6 +164,12 @@ describe('secure-ray reach', () => {
     [['check', '--external', 'a=1.2.3.4', 'x'], 'option --external does not apply to check'],
     [['check', '--output', 'markdown', 'x'], 'invalid --output "markdown": expected text or json'],
     [['probe', 'x'], 'unknown command "probe" (expected "check" or "reach")'],
+    [['reach', '--operator-namespace', 'Kube_Ray', 'x'], 'invalid --operator-namespace "Kube_Ray": expected a namespace name'],
+    [['reach', '--operator-label', 'app', 'x'], 'invalid --operator-label "app": expected KEY=VALUE'],
+    [['reach', '--operator-label', 'a=b', '--operator-label', 'a=c', 'x'], '--operator-label "a" is given twice with different values'],
+    [['reach', '--operator-namespace', 'x'], 'reach: missing PATH'],
+    [['reach', '--operator', 'x'], 'unknown option "--operator"'],
+    [['check', '--operator-namespace', 'ops', 'x'], 'option --operator-namespace does not apply to check'],
   ])('usage error %j → exit 2, one line', async (argv, message) => {
     const r = await cli(argv);
     expect(r.code).toBe(2);
@@ -181,6 +187,24 @@ describe('secure-ray reach', () => {
       paths: ['-'],
       probes: [{ label: 'gcs', port: 6379, protocol: 'TCP' }, { port: 53, protocol: 'UDP' }, { port: 8265, protocol: 'TCP' }],
     });
+    // the operator: either option keeps the other's default; labels replace the default labels
+    expect(parseArgs(['reach', '--operator-namespace', 'ray-ops', 'a.yaml'])).toEqual(expect.objectContaining({
+      operator: { namespace: 'ray-ops', podLabels: { 'app.kubernetes.io/name': 'kuberay-operator' } },
+    }));
+    expect(parseArgs(['reach', '--operator-label', 'app=kuberay', '--operator-label=tier=ops', 'a.yaml'])).toEqual(expect.objectContaining({
+      operator: { namespace: 'kuberay-system', podLabels: { app: 'kuberay', tier: 'ops' } },
+    }));
+  });
+
+  test('the KubeRay operator peer: added for Ray objects, moved by --operator-namespace and --operator-label', async () => {
+    const ops = (out: any) => out.peers.filter((p: any) => p.name === 'kuberay-operator').map((p: any) => [p.id, p.labels]);
+    const dflt = await json(['-'], constructYaml());
+    expect(ops(dflt.out)).toEqual([['kuberay-system/kuberay-operator', { 'app.kubernetes.io/name': 'kuberay-operator' }]]);
+    const moved = await json(['--operator-namespace', 'ray-ops', '--operator-label', 'app=kuberay', '-'], constructYaml());
+    expect(moved.code).toBe(0);
+    expect(ops(moved.out)).toEqual([['ray-ops/kuberay-operator', { app: 'kuberay' }]]);
+    const plain = await json([`${F}/pods.yaml`]);
+    expect(ops(plain.out)).toEqual([]); // no ray.io object, no operator
   });
 
   test('notes: other APIs\' policies, refused and duplicate policies, hostNetwork pods — on stderr, in JSON, at the end of the text', async () => {
@@ -255,7 +279,7 @@ describe('secure-ray reach', () => {
     const rowOf = new Map<string, string[]>(shapes.out.matrix.map((c: any) => [`${c.from} ${c.to}`, c.allowed]));
     for (const c of pods.out.matrix) expect([c.from, c.to, rowOf.get(`${shapeOf.get(c.from)} ${shapeOf.get(c.to)}`) ?? []]).toEqual([c.from, c.to, c.allowed]);
     const small = await cli(['reach', '--by', 'shape', `${F}/seed-style.yaml`]);
-    expect(small.stdout.split('\n')[0]).toBe('4 peers in 2 shapes, 10 probes, 1 NetworkPolicies (✓ allowed, - denied; only the policies in the input apply)');
+    expect(small.stdout.split('\n')[0]).toBe('5 peers in 2 shapes, 11 probes, 1 NetworkPolicies (✓ allowed, - denied; only the policies in the input apply)');
   });
 
   test('markdown by shape: a table of shapes, then a row per listed pair of shapes', async () => {

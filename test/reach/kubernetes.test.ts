@@ -109,7 +109,7 @@ describe('item 2: duplicates — the API server keeps one object per namespace/n
         workerGroupSpecs: [{ groupName: group, replicas: 1, rayStartParams: {}, template: { spec: { containers: [{ name: 'ray-worker', image: 'rayproject/ray:2.52.0' }] } } }],
       },
     });
-    const env = environmentFromManifests([rc('old'), rc('new')], { kubeDns: false, tenantProbes: false });
+    const env = environmentFromManifests([rc('old'), rc('new')], { kubeDns: false, tenantProbes: false, operator: false });
     expect(env.peers.map((p: any) => p.name)).toEqual(['demo-head', 'demo-new-worker']);
     expect(env.notes.map((n) => n.object)).toEqual(['RayCluster ray.io/v1 a/demo']);
   });
@@ -160,7 +160,7 @@ describe('item 3: hostNetwork pods', () => {
         headGroupSpec: { rayStartParams: {}, template: { spec: { containers: [{ name: 'ray-head', image: 'rayproject/ray:2.52.0' }] } } },
         workerGroupSpecs: [{ groupName: 'net', replicas: 1, rayStartParams: {}, template: { spec: { hostNetwork: true, containers: [{ name: 'ray-worker', image: 'rayproject/ray:2.52.0' }] } } }],
       },
-    }], { kubeDns: false, tenantProbes: false });
+    }], { kubeDns: false, tenantProbes: false, operator: false });
     expect(env.peers.map((p: any) => [p.name, p.hostNetwork ?? false])).toEqual([['demo-head', false], ['demo-net-worker', true]]);
     expect(env.notes).toEqual([expect.objectContaining({ kind: 'host-network', object: 'Pod a/demo-net-worker' })]);
   });
