@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { declareTenantUse } from './app-tenants';
+import { declareWorkloadName } from './app-workloads';
 import { renderClusterSpec } from './cluster/cluster-spec';
 import { RayClusterConfig } from './cluster/config';
 import { resolveClusterConfig } from './cluster/resolve';
@@ -131,6 +132,7 @@ export class SecureTenantRayCluster extends Construct {
       spec: renderClusterSpec(config) as RayClusterSpec,
     });
     this.name = this.resource.name;
+    declareWorkloadName(this, 'RayCluster', tenant.namespace, this.name);
 
     this.networkPolicy = new RayClusterNetworkPolicy(this, 'NetworkPolicy', {
       clusterName: this.name,

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
+import { declareWorkloadName } from './app-workloads';
 import { renderClusterSpec } from './cluster/cluster-spec';
 import { RayClusterConfig } from './cluster/config';
 import { containerSecurityContext, renderResources } from './cluster/pod-template';
@@ -186,6 +187,7 @@ export class SecureTenantRayJob extends Construct {
     const { tenant, where, network } = base;
     this.tenant = tenant;
     this.name = workloadName(this, where, props.name);
+    declareWorkloadName(this, 'RayJob', tenant.namespace, this.name);
     const mode = enumValue(where('submissionMode'), props.submissionMode, SubmissionMode) ?? SubmissionMode.K8S_JOB;
     if (mode === SubmissionMode.SIDECAR) {
       throw new PropsError(`${where('submissionMode')}: SidecarMode appends a submitter container to the head pod whose securityContext KubeRay never sets `

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { parseDocument, stringify } from 'yaml';
+import { declareWorkloadName } from './app-workloads';
 import { RayService, RayServiceSpec } from '../imports/rayservice-ray.io';
 import { renderClusterSpec } from './cluster/cluster-spec';
 import { RayClusterConfig } from './cluster/config';
@@ -134,6 +135,7 @@ export class SecureTenantRayService extends Construct {
     const { tenant, where, network } = base;
     this.tenant = tenant;
     this.name = workloadName(this, where, props.name);
+    declareWorkloadName(this, 'RayService', tenant.namespace, this.name);
     const serveConfigV2 = serveConfigText(where('serveConfig'), props.serveConfig);
     const strategy = enumValue(where('upgradeStrategy'), props.upgradeStrategy, ServiceUpgradeStrategy) ?? ServiceUpgradeStrategy.NEW_CLUSTER;
     const exclude = props.excludeHeadPodFromServeService ?? false;
