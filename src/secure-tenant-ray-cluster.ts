@@ -12,7 +12,7 @@ import { isDns1123Label } from './kubernetes/names';
 import { RayClusterNetworkPolicy } from './network/cluster-network-policy';
 import { ClusterConnections } from './network/connections';
 import { NetworkOptions, resolveNetworkOptions } from './network/options';
-import { checkPinnedPorts } from './policy/network-policy-rule';
+import { checkPinnedPorts, checkTemplateLabels, clusterTemplates } from './policy/network-policy-rule';
 import { PinnedPortPlan } from './policy/pinned-ports';
 import { Violation } from './policy/types';
 import { deepFreeze, KeptRenderObject, withKeptRender } from './shared-render';
@@ -181,6 +181,7 @@ export class SecureTenantRayCluster extends Construct {
       });
     }
     if (this.pinnedPorts) violations.push(...checkPinnedPorts(asObject(json.spec) ?? {}, this.pinnedPorts));
+    violations.push(...checkTemplateLabels(clusterTemplates(asObject(json.spec) ?? {}, 'spec'), {}));
     return violations;
   }
 }

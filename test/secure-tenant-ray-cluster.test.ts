@@ -158,6 +158,12 @@ describe('SecureTenantRayCluster: options', () => {
 });
 
 describe('SecureTenantRayCluster: synth-time validation fails on every violation', () => {
+  test('a patch that gives a pod a library label (it would join a RayJob\'s or RayService\'s policies)', () => {
+    const msg = synthError({}, (c) => c.resource.addJsonPatch(JsonPatch.add('/spec/workerGroupSpecs/0/template/metadata/labels/secure-ray.io~1workload', 'rayjob-etl')));
+    expect(msg).toContain('[test/ray] generate-network-policies: spec.workerGroupSpecs[0].template.metadata.labels["secure-ray.io/workload"] = "rayjob-etl"');
+    expect(msg).toContain('a secure-ray.io/* label the library did not set');
+  });
+
   test('a limit over the tenant max names path, value, bound and fix', () => {
     const msg = synthError({ workerGroups: [{ groupName: 'big', resources: { cpu: { request: '1', limit: '8' } } }] });
     expect(msg).toContain('[test/ray] enforce-tenant-isolation: spec.workerGroupSpecs[0].template.spec.containers[0].resources.limits.cpu = "8"');
@@ -259,6 +265,10 @@ describe('SecureTenantRayCluster: bad props fail at construction, naming the pro
     ['mount of an unknown volume', { head: { volumeMounts: [{ volume: 'nope', mountPath: '/x' }] } }, /head\.volumeMounts\[0\]\.volume: "nope" is not a volume of this pod/],
     ['a volume that is not a RayVolume', { head: { volumes: [{ name: 'h', hostPath: { path: '/' } }] } }, /head\.volumes\[0\]: expected a RayVolume/],
     ['bad port', { head: { ports: [{ containerPort: 70000 }] } }, /head\.ports\[0\]\.containerPort: expected a port number 1-65535/],
+    ['a library label on a pod (it would join a RayJob\'s policies)', { workerGroups: [{ groupName: 'w', podLabels: { 'secure-ray.io/workload': 'rayjob-x' } }] },
+      /workerGroups\[0\]\.podLabels: "secure-ray.io\/workload" is a label the library owns/],
+    ['a library label in a template', { head: { template: { metadata: { labels: { 'secure-ray.io/submitter': 'x' } } } } },
+      /head\.template\.metadata\.labels: "secure-ray.io\/submitter" is a label the library owns/],
   ];
   test.each(cases)('%s', (_, props, pattern) => {
     const { chart } = newChart();

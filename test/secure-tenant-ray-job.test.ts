@@ -291,9 +291,10 @@ describe('SecureTenantRayJob: bad props are PropsErrors that name the prop', () 
     ['a submitter image with spaces', { submitter: { image: ' ray ' } }, /submitter.image/],
     ['a name of 48 characters', { name: 'a'.repeat(48) }, /name: .*at most 47 characters/],
     ['a name with a dot', { name: 'sum.job' }, /name:/],
-    ['the selector label on a pod', { head: { podLabels: { 'secure-ray.io/workload': 'x' } } }, /head.podLabels: "secure-ray.io\/workload" is the label the NetworkPolicies select/],
+    ['the selector label on a pod', { head: { podLabels: { 'secure-ray.io/workload': 'x' } } }, /head.podLabels: "secure-ray.io\/workload" is a label the library owns/],
     ['the selector label in a template', { workerGroups: [{ groupName: 'w', template: { metadata: { labels: { 'secure-ray.io/workload': 'x' } } } }] },
-      /workerGroups\[0\].template.metadata.labels: "secure-ray.io\/workload"/],
+      /workerGroups\[0\].template.metadata.labels: "secure-ray.io\/workload" is a label the library owns/],
+    ['another library label on a pod', { head: { podLabels: { 'secure-ray.io/submitter': 'sum' } } }, /head.podLabels: "secure-ray.io\/submitter" is a label the library owns/],
   ])('%s', (_, props, message) => {
     expect(propsError(props)).toMatch(message);
   });
@@ -319,6 +320,11 @@ describe('SecureTenantRayJob: what a patch breaks fails synthesis', () => {
   test('removing the workload label from the head template (its pods would leave their policies)', () => {
     const err = synthError({}, (j) => j.resource.addJsonPatch(JsonPatch.remove('/spec/rayClusterSpec/headGroupSpec/template/metadata/labels/secure-ray.io~1workload')));
     expect(err).toMatch(/spec\.rayClusterSpec\.headGroupSpec\.template\.metadata\.labels\["secure-ray\.io\/workload"\]/);
+  });
+
+  test('a patch that gives the submitter the workload label (it would join the cluster\'s isolation policy)', () => {
+    const err = synthError({}, (j) => j.resource.addJsonPatch(JsonPatch.add('/spec/submitterPodTemplate/metadata/labels/secure-ray.io~1workload', 'rayjob-sum')));
+    expect(err).toMatch(/spec\.submitterPodTemplate\.metadata\.labels\["secure-ray\.io\/workload"\] = "rayjob-sum".*a secure-ray\.io\/\* label the library did not set/);
   });
 
   test('removing the submitter label', () => {

@@ -14,6 +14,7 @@ import { GPU_RESOURCE, HEAD_GROUP_NAME, INJECTED_RESOURCES, RAY_PORTS } from '..
 import { isDns1123Label, isDns1123Subdomain, isEnvVarName, isIanaServiceName } from '../kubernetes/names';
 import { Quantity } from '../kubernetes/quantity';
 import { ResolvedNetwork } from '../network/options';
+import { LIBRARY_LABEL_PREFIX } from '../policy/library-labels';
 import { PinnedPortPlan, pinnedStartParams } from '../policy/pinned-ports';
 import { ContainerOptions, ContainerPort, ContainerResources, Protocol, RayGroupOptions, WorkerGroupOptions } from '../ray-group';
 import { TenantProfile } from '../tenant';
@@ -157,9 +158,7 @@ function resolveGroup(ctx: GroupContext, g: RayGroupOptions & { template?: unkno
   const template = g.template === undefined ? {} : cloneTemplate(p('template'), g.template);
   const templateSpec = objectAt(p('template.spec'), template.spec);
   const templateLabels = objectAt(p('template.metadata.labels'), objectAt(p('template.metadata'), template.metadata).labels);
-  for (const k of Object.keys(ctx.extras.podLabels ?? {})) {
-    if (k in templateLabels) throw new PropsError(`${p('template.metadata.labels')}: ${JSON.stringify(k)} is the label the NetworkPolicies select this workload's pods by; it is set by the construct`);
-  }
+  refuseLibraryLabels(p('template.metadata.labels'), templateLabels);
   objectAt(p('template.spec.securityContext'), templateSpec.securityContext);
 
   const replicas = nodeType === 'worker' ? resolveReplicas(p, g as WorkerGroupOptions, ctx.autoscaling) : undefined;
@@ -225,7 +224,7 @@ function resolveGroup(ctx: GroupContext, g: RayGroupOptions & { template?: unkno
     sidecars,
     initContainers,
     nodeSelector: checkLabels(p('nodeSelector'), g.nodeSelector),
-    podLabels: { ...withoutReserved(p('podLabels'), checkLabels(p('podLabels'), g.podLabels), ctx.extras), ...(ctx.extras.podLabels ?? {}) },
+    podLabels: { ...withoutReserved(p('podLabels'), checkLabels(p('podLabels'), g.podLabels)), ...(ctx.extras.podLabels ?? {}) },
     serviceAccountName,
   });
 }
@@ -403,10 +402,21 @@ function withExtraPorts(given: readonly PortJson[], ray: Json, extra: readonly P
   return [...given, ...extra.filter((x) => !names.has(x.name))];
 }
 
-/** The user's pod labels, refusing the keys the kind owns (its NetworkPolicies select by them). */
-function withoutReserved(prop: string, labels: Record<string, string>, extras: ClusterExtras): Record<string, string> {
-  for (const k of Object.keys(extras.podLabels ?? {})) {
-    if (k in labels) throw new PropsError(`${prop}: ${JSON.stringify(k)} is the label the NetworkPolicies select this workload's pods by; it is set by the construct`);
-  }
+/** The user's pod labels, refusing the keys the library owns (its NetworkPolicies select by them). */
+function withoutReserved(prop: string, labels: Record<string, string>): Record<string, string> {
+  refuseLibraryLabels(prop, labels);
   return labels;
+}
+
+/**
+ * Refuses `secure-ray.io/*` keys: the library sets them on the pods of RayJobs and RayServices and
+ * selects by them; a pod of another workload that carried one would join that workload's policies.
+ */
+function refuseLibraryLabels(prop: string, labels: Readonly<Record<string, unknown>>): void {
+  for (const k of Object.keys(labels)) {
+    if (k.startsWith(LIBRARY_LABEL_PREFIX)) {
+      throw new PropsError(`${prop}: ${JSON.stringify(k)} is a label the library owns: the NetworkPolicies of RayJobs and RayServices select their pods by `
+        + `${LIBRARY_LABEL_PREFIX}* labels, and it sets them itself; remove it`);
+    }
+  }
 }

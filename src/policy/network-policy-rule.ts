@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { LIBRARY_LABEL_PREFIX } from './library-labels';
 import { PinnedPortPlan, pinnedStartParams } from './pinned-ports';
 import { Violation } from './types';
 import { asArray, asObject, JsonMap, JsonObject, JsonValue } from '../kubernetes/json';
@@ -157,6 +158,17 @@ export function checkTemplateLabels(templates: readonly { readonly path: string;
         bound: v,
         message: 'the label the workload\'s NetworkPolicies select these pods by was changed or removed: the pods would be outside their policies',
         fix: 'remove the patch that changed the template\'s labels',
+      });
+    }
+    for (const k of Object.keys(actual)) {
+      if (!k.startsWith(LIBRARY_LABEL_PREFIX) || k in labels) continue;
+      out.push({
+        rule: RULE,
+        path: `${path}.metadata.labels["${k}"]`,
+        value: actual[k],
+        bound: 'absent',
+        message: `a ${LIBRARY_LABEL_PREFIX}* label the library did not set: these pods would join the NetworkPolicies of the workload it names`,
+        fix: 'remove the label',
       });
     }
   }
