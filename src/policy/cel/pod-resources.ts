@@ -90,6 +90,11 @@ export function nvidiaOk(c: string): string {
   return `!${c}.?env.orValue([]).exists(e, e.name == ${celString(NVIDIA_VISIBLE_DEVICES)}) || ${requestsGpu(c)}`;
 }
 
+/** No toleration in `tols` (a list expression) tolerates the GPU taint. */
+export function noGpuTolerationExpr(tols: string): string {
+  return `!${tols}.exists(t, t.?key.orValue('') == ${celString(GPU_RESOURCE)})`;
+}
+
 /** The extended resources a tenant may use, in words (`none`, or `nvidia.com/gpu <= 1, …`). */
 export function allowedExtendedText(b: BoundStrings): string {
   return Object.keys(b.extended).length === 0 ? 'none' : Object.entries(b.extended).map(([k, v]) => `${k} <= ${v}`).join(', ');
@@ -156,7 +161,7 @@ export function resourcesFragment(def: TenantDefinition): CelFragment {
         reason: 'Forbidden',
       },
       {
-        expression: `variables.gpuPod || !variables.tolerations.exists(t, t.?key.orValue('') == ${celString(GPU_RESOURCE)})`,
+        expression: `variables.gpuPod || ${noGpuTolerationExpr('variables.tolerations')}`,
         message: `a pod in namespace ${ns} that requests no ${GPU_RESOURCE} may not tolerate the GPU taint ${GPU_RESOURCE}: it would take places on GPU nodes`,
         reason: 'Forbidden',
       },
