@@ -97,7 +97,8 @@ const expectedDifferences: Record<string, Difference> = {};
 function record(corpus: string, name: string, doc: any, user: User): Outcome {
   const o = judge(doc, user);
   expect({ name, vap: o.vap }).toEqual({ name, vap: o.kyverno });
-  expect({ corpus, name, difference: o.difference, ...(o.difference === undefined ? { engineSays: o.engineSays, admissionSays: o.admissionSays } : {}) })
+  const says = o.difference === undefined ? { engineSays: o.engineSays, admissionSays: o.admissionSays } : {};
+  expect({ corpus, name, difference: o.difference, ...says })
     .toEqual({ corpus, name, difference: expectedDifferences[`${corpus}: ${name}`] ?? o.difference ?? 'agree' });
   const t = (tally[corpus] ??= { 'objects': 0, 'agree': 0, 'pss-outside-cel': 0, 'identity': 0, 'generate-name': 0, 'operator-without-tenant-label': 0, 'refused': 0 });
   t.objects++;
@@ -134,7 +135,10 @@ function fitPodSpec(spec: any, def: TenantDefinition): void {
   if (spec.securityContext.runAsUser === 0) delete spec.securityContext.runAsUser;
   for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
     const extended = Object.fromEntries(Object.entries(c.resources?.limits ?? {}).filter(([k]) => k.includes('/')));
-    c.resources = { requests: { cpu: String(b.minCpu), memory: String(b.minMemory) }, limits: { cpu: String(b.maxCpu), memory: String(b.maxMemory), ...extended } };
+    c.resources = {
+      requests: { cpu: String(b.minCpu), memory: String(b.minMemory) },
+      limits: { cpu: String(b.maxCpu), memory: String(b.maxMemory), ...extended },
+    };
     const sc = { ...c.securityContext, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
     delete sc.privileged;
     if (sc.runAsUser === 0) delete sc.runAsUser;
@@ -166,7 +170,8 @@ function fitted(doc: any, def: TenantDefinition): any {
     // KubeRay's default submitter is refused: give a K8sJobMode job a submitter template of its own.
     if (job && (job.submissionMode ?? 'K8sJobMode') === 'K8sJobMode' && !job.submitterPodTemplate) job.submitterPodTemplate = rayTemplate(def, 'submitter');
     if (job?.submitterPodTemplate) {
-      job.submitterPodTemplate.metadata = { ...job.submitterPodTemplate.metadata, labels: { ...job.submitterPodTemplate.metadata?.labels, tenant: def.name } };
+      const t = job.submitterPodTemplate;
+      t.metadata = { ...t.metadata, labels: { ...t.metadata?.labels, tenant: def.name } };
       fitPodSpec(job.submitterPodTemplate.spec, def);
     }
   });
