@@ -32,6 +32,7 @@ export type { RayClusterNetworkPolicy } from './network/cluster-network-policy';
 export { TenantNamespace, TenantNamespaceProps, TenantQuota, TenantNamespaceSyncWaves, DEFAULT_POD_SECURITY_VERSION } from './namespace';
 export {
   TenantAdmission, TenantAdmissionProps, AdmissionEngine, AdmissionAction, ServiceAccountRef, PlatformIdentities, tenantAdmissionManifests,
+  NetworkPolicyGenerationOptions,
 } from './admission/tenant-admission';
 export {
   TenantAdmissionPolicy, TenantAdmissionPolicyProps, KyvernoClusterPolicyOptions, KyvernoFailureAction, tenantAdmissionPolicyManifest,

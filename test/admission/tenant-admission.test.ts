@@ -27,8 +27,10 @@ describe('TenantAdmission', () => {
       'ValidatingAdmissionPolicy/secure-ray-services', 'ValidatingAdmissionPolicyBinding/secure-ray-services',
       'ValidatingAdmissionPolicy/secure-ray-pods-team-a', 'ValidatingAdmissionPolicyBinding/secure-ray-pods-team-a',
       'ValidatingAdmissionPolicy/secure-ray-pod-labels-team-a', 'ValidatingAdmissionPolicyBinding/secure-ray-pod-labels-team-a',
+      'ValidatingAdmissionPolicy/secure-ray-ray-team-a', 'ValidatingAdmissionPolicyBinding/secure-ray-ray-team-a',
       'ValidatingAdmissionPolicy/secure-ray-pods-team-b', 'ValidatingAdmissionPolicyBinding/secure-ray-pods-team-b',
       'ValidatingAdmissionPolicy/secure-ray-pod-labels-team-b', 'ValidatingAdmissionPolicyBinding/secure-ray-pod-labels-team-b',
+      'ValidatingAdmissionPolicy/secure-ray-ray-team-b', 'ValidatingAdmissionPolicyBinding/secure-ray-ray-team-b',
     ]);
     for (const m of out) {
       expect(m.metadata.annotations[SYNC_WAVE_ANNOTATION]).toBe(String(SyncWaves.ADMISSION));
@@ -50,6 +52,8 @@ describe('TenantAdmission', () => {
     });
     const text = (name: string) => JSON.stringify(out.find((m) => m.kind === 'ValidatingAdmissionPolicy' && m.metadata.name === name).spec);
     expect(text('secure-ray-pod-labels-team-a')).toContain("'system:serviceaccount:ray-operator:kuberay'");
+    expect(text('secure-ray-ray-team-a')).toContain("request.userInfo.username in ['system:serviceaccount:ray-operator:kuberay', 'system:serviceaccount:flux-system:kustomize-controller', 'admin@example.com']");
+    expect(text('secure-ray-ray-team-a')).toContain("g in ['platform']");
     expect(text('secure-ray-pod-labels-team-a')).not.toContain('kuberay-system');
     expect(text('secure-ray-network-policies')).toContain("request.userInfo.username in ['system:serviceaccount:flux-system:kustomize-controller', 'admin@example.com']");
     expect(text('secure-ray-network-policies')).toContain("g in ['platform']");
@@ -71,8 +75,8 @@ describe('TenantAdmission', () => {
     const out = synth({ tenants, engine: AdmissionEngine.KYVERNO_VALIDATING_POLICY, validationActions: [AdmissionAction.AUDIT] });
     expect(names(out)).toEqual([
       'ValidatingPolicy/secure-ray-network-policies', 'ValidatingPolicy/secure-ray-services',
-      'ValidatingPolicy/secure-ray-pods-team-a', 'ValidatingPolicy/secure-ray-pod-labels-team-a',
-      'ValidatingPolicy/secure-ray-pods-team-b', 'ValidatingPolicy/secure-ray-pod-labels-team-b',
+      'ValidatingPolicy/secure-ray-pods-team-a', 'ValidatingPolicy/secure-ray-pod-labels-team-a', 'ValidatingPolicy/secure-ray-ray-team-a',
+      'ValidatingPolicy/secure-ray-pods-team-b', 'ValidatingPolicy/secure-ray-pod-labels-team-b', 'ValidatingPolicy/secure-ray-ray-team-b',
     ]);
     const vap = synth({ tenants }).filter((m) => m.kind === 'ValidatingAdmissionPolicy');
     for (const [i, k] of out.entries()) {
@@ -93,9 +97,26 @@ describe('TenantAdmission', () => {
     expect(out).toEqual([expected]);
   });
 
+  test('networkPolicyGeneration: the Kyverno GeneratingPolicy after the policies (either CEL engine); Kyverno\'s background controller may write NetworkPolicies', () => {
+    for (const engine of [AdmissionEngine.VALIDATING_ADMISSION_POLICY, AdmissionEngine.KYVERNO_VALIDATING_POLICY]) {
+      const out = synth({ tenants, engine, networkPolicyGeneration: { apiServer: { cidr: '172.18.0.2/32' } } });
+      const last = out[out.length - 1];
+      expect([last.kind, last.metadata.name, last.metadata.namespace]).toEqual(['GeneratingPolicy', 'secure-ray-raycluster-network-policies', undefined]);
+      expect(last.metadata.annotations[SYNC_WAVE_ANNOTATION]).toBe(String(SyncWaves.ADMISSION));
+      expect(JSON.stringify(last.spec.variables)).toContain("'cidr': dyn('172.18.0.2/32')");
+      const guard = out.find((m) => m.metadata.name === 'secure-ray-network-policies');
+      expect(JSON.stringify(guard.spec)).toContain("'system:serviceaccount:kyverno:kyverno-background-controller'");
+      const crd = sharedPath('kyverno', 'crd-cel', 'policies.kyverno.io_generatingpolicies.yaml');
+      if (crd) expect(loadCrdValidator(crd, { version: 'v1' })!.validate(last)).toEqual([]);
+    }
+    const own = synth({ tenants, networkPolicyGeneration: { kyvernoServiceAccount: { namespace: 'policy', name: 'generator' } } });
+    expect(JSON.stringify(own.find((m) => m.metadata.name === 'secure-ray-network-policies').spec)).toContain("'system:serviceaccount:policy:generator'");
+    expect(synth({ tenants }).some((m) => m.kind === 'GeneratingPolicy')).toBe(false);
+  });
+
   test('Warn and Audit for a dry run; a syncWave of one\'s own', () => {
     const out = synth({ tenants, validationActions: [AdmissionAction.WARN, AdmissionAction.AUDIT], syncWave: -10 });
-    expect(out.filter((m) => m.kind === 'ValidatingAdmissionPolicyBinding').map((b) => b.spec.validationActions)).toEqual(Array(6).fill(['Warn', 'Audit']));
+    expect(out.filter((m) => m.kind === 'ValidatingAdmissionPolicyBinding').map((b) => b.spec.validationActions)).toEqual(Array(8).fill(['Warn', 'Audit']));
     expect(out.every((m) => m.metadata.annotations[SYNC_WAVE_ANNOTATION] === '-10')).toBe(true);
   });
 
@@ -118,5 +139,10 @@ describe('TenantAdmission', () => {
     expect(bad({ tenants, engine: AdmissionEngine.KYVERNO_CLUSTER_POLICY, validationActions: ['Deny'] })).toMatch(/clusterPolicy.failureAction instead/);
     expect(bad({ tenants, clusterPolicy: {} })).toMatch(/only used with AdmissionEngine.KYVERNO_CLUSTER_POLICY/);
     expect(bad({ tenants, syncWave: 1.5 })).toMatch(/syncWave: expected an integer/);
+    expect(bad({ tenants, networkPolicyGeneration: 'yes' })).toMatch(/^TenantAdmission.networkPolicyGeneration: expected \{ dns\?, apiServer\?, kyvernoServiceAccount\? \}/);
+    expect(bad({ tenants, networkPolicyGeneration: { apiServer: { cidr: '0.0.0.0/0' } } })).toMatch(/^TenantAdmission.networkPolicyGeneration.apiServer.cidr/);
+    expect(bad({ tenants, networkPolicyGeneration: { kyvernoServiceAccount: { namespace: 'Kyverno', name: 'x' } } }))
+      .toMatch(/^TenantAdmission.networkPolicyGeneration.kyvernoServiceAccount.namespace/);
+    expect(bad({ tenants, engine: AdmissionEngine.KYVERNO_CLUSTER_POLICY, networkPolicyGeneration: {} })).toMatch(/generates the NetworkPolicies itself/);
   });
 });

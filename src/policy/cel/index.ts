@@ -14,4 +14,5 @@ export { PSS_CHECKS_IN_CEL, PSS_CHECKS_OUTSIDE_CEL } from './ray-pod-security';
 export { RAY_RESOURCES } from './ray-pods';
 export { serviceExposureRuleSet, SERVICE_POLICY_NAME } from './service-exposure';
 export { networkPolicyGuardRuleSet, NETWORK_POLICY_POLICY_NAME } from './network-policy-guard';
+export { rayClusterNetworkPolicyGenerator, generatedPolicyVariables, GENERATING_POLICY_NAME, NetworkPolicyGeneration, NOT_LIBRARY_MADE } from './generating-policy';
 export { validatingAdmissionPolicy, kyvernoValidatingPolicy, CelValidationAction, DESCRIPTION_ANNOTATION } from './emit';
