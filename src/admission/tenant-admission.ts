@@ -187,8 +187,9 @@ function identities(props: TenantAdmissionProps): AdmissionIdentities {
   return {
     kubeRayOperator: serviceAccount('TenantAdmission.kubeRayOperator', props.kubeRayOperator ?? DEFAULT_KUBERAY_OPERATOR),
     workloadControllers: WORKLOAD_CONTROLLERS,
-    platformUsers: [...new Set([...users, ...(generator ? [generator] : [])])],
+    platformUsers: [...new Set(users)],
     platformGroups: [...new Set(groups)],
+    ...(generator ? { networkPolicyGenerators: [generator] } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { SYNC_WAVE_ANNOTATION, SyncWaves } from '../../src/gitops';
 import { TENANTS } from '../../src/main';
 import { TenantProfile } from '../../src/tenant';
 import { PropsError } from '../../src/validation';
+import { evaluateValidatingAdmissionPolicies } from '../support/cel';
 import { loadCrdValidator } from '../support/crd-schema';
 import { errorOf, sharedPath } from '../support/manifests';
 
@@ -106,9 +107,27 @@ describe('TenantAdmission', () => {
       expect(JSON.stringify(last.spec.variables)).toContain("'cidr': dyn('172.18.0.2/32')");
       const guard = out.find((m) => m.metadata.name === 'secure-ray-network-policies');
       expect(JSON.stringify(guard.spec)).toContain("'system:serviceaccount:kyverno:kyverno-background-controller'");
+      // a NetworkPolicy writer only: not trusted with the library's labels on Ray objects
+      expect(JSON.stringify(out.find((m) => m.metadata.name === 'secure-ray-ray-team-a').spec)).not.toContain('kyverno-background-controller');
       const crd = sharedPath('kyverno', 'crd-cel', 'policies.kyverno.io_generatingpolicies.yaml');
       if (crd) expect(loadCrdValidator(crd, { version: 'v1' })!.validate(last)).toEqual([]);
     }
+    // Executed: the background controller may create a NetworkPolicy, not label a RayCluster as the library's.
+    const vap = synth({ tenants, networkPolicyGeneration: {} });
+    const admit = (resource: string, kind: string, group: string, object: any) => evaluateValidatingAdmissionPolicies(
+      vap.filter((m) => m.kind === 'ValidatingAdmissionPolicy'), vap.filter((m) => m.kind === 'ValidatingAdmissionPolicyBinding'), {
+        operation: 'CREATE',
+        kind: { group, version: 'v1', kind },
+        resource: { group, version: 'v1', resource },
+        namespace: 'team-a',
+        name: object.metadata.name,
+        object,
+        userInfo: { username: 'system:serviceaccount:kyverno:kyverno-background-controller', groups: ['system:serviceaccounts'] },
+      }, { namespaces: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'kubernetes.io/metadata.name': 'team-a' } } }] });
+    const np = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'rc-isolation', namespace: 'team-a' }, spec: { podSelector: {} } };
+    expect(admit('networkpolicies', 'NetworkPolicy', 'networking.k8s.io', np).allowed).toBe(true);
+    const rc = { apiVersion: 'ray.io/v1', kind: 'RayCluster', metadata: { name: 'rc', namespace: 'team-a', labels: { 'tenant': 'team-a', 'secure-ray.io/managed-by': 'cdk8s-secure-ray' } }, spec: {} };
+    expect(admit('rayclusters', 'RayCluster', 'ray.io', rc).message).toMatch(/may not set, change or remove the labels secure-ray.io\/managed-by=cdk8s-secure-ray/);
     const own = synth({ tenants, networkPolicyGeneration: { kyvernoServiceAccount: { namespace: 'policy', name: 'generator' } } });
     expect(JSON.stringify(own.find((m) => m.metadata.name === 'secure-ray-network-policies').spec)).toContain("'system:serviceaccount:policy:generator'");
     expect(synth({ tenants }).some((m) => m.kind === 'GeneratingPolicy')).toBe(false);
