@@ -32,10 +32,11 @@ import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ALL_CASES } from './cases';
 import { autoscalerOptions, rayCluster, rayContainer, rayJob, rayService, rayTemplate } from './ray-objects';
-import { admit, changed, DEFS, rayResource, request, TEAM_A, TEAM_B, TEAM_C, User, USERS } from './support';
+import { admit, changed, DEFS, IDENTITIES, rayResource, request, TEAM_A, TEAM_B, TEAM_C, User, USERS } from './support';
 import { buildExampleApp } from '../../../src/main';
-import { PSS_CHECKS_OUTSIDE_CEL, rayPolicyName } from '../../../src/policy/cel';
+import { PSS_CHECKS_IN_CEL, PSS_CHECKS_OUTSIDE_CEL, RAY_OUTSIDE_CEL, rayPolicyName, rayWorkloadRuleSet } from '../../../src/policy/cel';
 import { checkDocument, documentFailed } from '../../../src/policy/engine';
+import { PSS_CHECKS } from '../../../src/policy/pod-security/registry';
 import { TenantDefinition } from '../../../src/policy/tenant-definition';
 import { sharedPath } from '../../support/manifests';
 
@@ -282,4 +283,14 @@ test('the example app\'s Ray objects, applied by the platform (Argo CD)', () => 
     const o = record('example app', `${doc.kind} ${doc.metadata.name}`, doc, 'argocd');
     expect({ name: doc.metadata.name, admission: o.vap }).toEqual({ name: doc.metadata.name, admission: 'admit' });
   }
+});
+
+test('what stays outside CEL is named, once: every Pod Security check of the engine is in CEL or left to Pod Security Admission, and the policy says so', () => {
+  const engine = PSS_CHECKS.map((c) => c.id).sort();
+  expect([...PSS_CHECKS_IN_CEL, ...PSS_CHECKS_OUTSIDE_CEL].sort()).toEqual(engine);
+  expect(PSS_CHECKS_IN_CEL.filter((c) => PSS_CHECKS_OUTSIDE_CEL.includes(c))).toEqual([]);
+  const description = rayWorkloadRuleSet(TEAM_A, IDENTITIES).description;
+  for (const item of RAY_OUTSIDE_CEL) expect(description).toContain(item);
+  for (const check of PSS_CHECKS_OUTSIDE_CEL) expect(description).toContain(check);
+  expect(RAY_OUTSIDE_CEL.length).toBe(4);
 });
