@@ -39,7 +39,11 @@ test('a worker group does not: wait-gcs-ready\'s fixed limits are above the tena
 });
 
 test('nor the autoscaler with KubeRay\'s default resources; with its own within the bounds it does', () => {
-  const auto = changed(rayCluster(TINY), (x) => { delete x.spec.workerGroupSpecs; x.spec.enableInTreeAutoscaling = true; x.spec.autoscalerOptions = autoscalerOptions(); });
+  const auto = changed(rayCluster(TINY), (x) => {
+    delete x.spec.workerGroupSpecs;
+    x.spec.enableInTreeAutoscaling = true;
+    x.spec.autoscalerOptions = autoscalerOptions();
+  });
   expect(verdicts(auto)).toMatchObject({ admission: 'refuse', engine: 'refuse', message: expect.stringMatching(/headgroup: autoscaler/) });
   const small = changed(auto, (x) => {
     x.spec.autoscalerOptions.resources = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '100m', memory: '128Mi' } };
