@@ -36,6 +36,7 @@ export { TenantNamespace, TenantNamespaceProps, TenantNamespaceSyncWaves, DEFAUL
 export { TenantQuota, ContainerEphemeralStorage } from './quota';
 export {
   TenantAdmission, TenantAdmissionProps, AdmissionEngine, AdmissionAction, ServiceAccountRef, PlatformIdentities, tenantAdmissionManifests,
+  NetworkPolicyGenerationOptions,
 } from './admission/tenant-admission';
 export {
   TenantAdmissionPolicy, TenantAdmissionPolicyProps, KyvernoClusterPolicyOptions, KyvernoFailureAction, tenantAdmissionPolicyManifest,

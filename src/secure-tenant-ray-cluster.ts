@@ -12,6 +12,7 @@ import { isDns1123Label } from './kubernetes/names';
 import { RayClusterNetworkPolicy } from './network/cluster-network-policy';
 import { ClusterConnections } from './network/connections';
 import { NetworkOptions, resolveNetworkOptions } from './network/options';
+import { LIBRARY_MANAGED_LABEL } from './policy/library-labels';
 import { checkPinnedPorts, checkTemplateLabels, clusterTemplates } from './policy/network-policy-rule';
 import { PinnedPortPlan } from './policy/pinned-ports';
 import { Violation } from './policy/types';
@@ -39,8 +40,10 @@ export interface SecureTenantRayClusterProps extends RayClusterConfig {
    */
   readonly network?: NetworkOptions;
   /**
-   * Extra labels of the RayCluster (the `tenant` label is always set).
-   * @default - only `tenant`
+   * Extra labels of the RayCluster (the `tenant` label and the library's marker
+   * `secure-ray.io/managed-by: cdk8s-secure-ray` are always set: the admission-time generators of
+   * NetworkPolicies skip clusters that carry it, as they come with their own).
+   * @default - only `tenant` and `secure-ray.io/managed-by`
    */
   readonly labels?: Record<string, string>;
   /**
@@ -126,7 +129,9 @@ export class SecureTenantRayCluster extends Construct {
       metadata: {
         ...(props.name !== undefined ? { name: props.name } : {}),
         namespace: tenant.namespace,
-        labels: { ...labels, tenant: tenant.name },
+        // The marker tells the admission-time generators (the Kyverno GeneratingPolicy, the legacy
+        // ClusterPolicy) that this cluster's NetworkPolicies are rendered here: they skip it.
+        labels: { ...labels, tenant: tenant.name, [LIBRARY_MANAGED_LABEL.key]: LIBRARY_MANAGED_LABEL.value },
         annotations: { ...tenant.boundAnnotations(), ...tenant.placementAnnotations(), [SYNC_WAVE_ANNOTATION]: wave('rayCluster', SyncWaves.WORKLOAD) },
       },
       spec: renderClusterSpec(config) as RayClusterSpec,

@@ -17,7 +17,7 @@ import { ClusterConnections } from './network/connections';
 import { NetworkOptions } from './network/options';
 import { NetworkPeer } from './network/peer';
 import { RayPort } from './network/port';
-import { LIBRARY_LABELS } from './policy/library-labels';
+import { LIBRARY_LABELS, LIBRARY_MANAGED_LABEL } from './policy/library-labels';
 import { operatorPeer } from './policy/network-policies';
 import { checkPinnedPorts, checkTemplateLabels, clusterTemplates } from './policy/network-policy-rule';
 import { PinnedPortPlan } from './policy/pinned-ports';
@@ -272,7 +272,8 @@ export class SecureTenantRayJob extends Construct {
       metadata: {
         name: this.name,
         namespace: tenant.namespace,
-        labels: { ...base.labels, tenant: tenant.name },
+        // KubeRay copies these labels to the cluster it creates: the marker makes the admission-time generators skip it.
+        labels: { ...base.labels, tenant: tenant.name, [LIBRARY_MANAGED_LABEL.key]: LIBRARY_MANAGED_LABEL.value },
         annotations: { ...tenant.boundAnnotations(), ...tenant.placementAnnotations(), [SYNC_WAVE_ANNOTATION]: syncWave(where, waves, 'workload', SyncWaves.WORKLOAD) },
       },
       spec: spec as RayJobSpec,

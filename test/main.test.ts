@@ -27,7 +27,7 @@ describe('the example app (npm run synth)', () => {
 
   test('has the clusters the issue asks for, found by kind and name', () => {
     expect(Object.keys(charts)).toEqual(['platform', 'team-a', 'team-b']);
-    expect(charts.platform.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['network-policies', 'services', 'pods-team-a', 'pod-labels-team-a', 'pods-team-b', 'pod-labels-team-b']
+    expect(charts.platform.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['network-policies', 'services', 'pods-team-a', 'pod-labels-team-a', 'ray-team-a', 'pods-team-b', 'pod-labels-team-b', 'ray-team-b']
       .flatMap((n) => [`ValidatingAdmissionPolicy/secure-ray-${n}`, `ValidatingAdmissionPolicyBinding/secure-ray-${n}`]));
     const autoscaling = findObject(charts['team-a'], 'RayCluster', 'cpu-autoscaling');
     expect(autoscaling.spec.enableInTreeAutoscaling).toBe(true);

@@ -87,7 +87,8 @@ describe('SecureTenantRayJob: K8sJobMode (the default)', () => {
     expect(job.spec).toMatchObject({ entrypoint: ENTRYPOINT, submissionMode: 'K8sJobMode', shutdownAfterJobFinishes: true });
     expect(job.spec.clusterSelector).toBeUndefined();
     expect(job.spec.suspend).toBeUndefined();
-    expect(job.metadata).toMatchObject({ namespace: 'team-a', labels: { tenant: 'team-a' } });
+    // the marker: KubeRay copies it to the cluster it creates, and the admission-time generators skip that cluster
+    expect(job.metadata).toMatchObject({ namespace: 'team-a', labels: { 'tenant': 'team-a', 'secure-ray.io/managed-by': 'cdk8s-secure-ray' } });
   });
 
   test('the cluster it creates is hardened like a SecureTenantRayCluster, token auth on', () => {

@@ -49,7 +49,7 @@ describe('SecureTenantRayService: defaults', () => {
 
   test('renders the RayService and two NetworkPolicies', () => {
     expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual(['NetworkPolicy/fruit-head', 'NetworkPolicy/fruit-isolation', 'RayService/fruit']);
-    expect(svc.metadata).toMatchObject({ namespace: 'team-b', labels: { tenant: 'team-b' } });
+    expect(svc.metadata).toMatchObject({ namespace: 'team-b', labels: { 'tenant': 'team-b', 'secure-ray.io/managed-by': 'cdk8s-secure-ray' } });
   });
 
   test('the spec: serveConfigV2 as YAML, zero-downtime upgrades, token auth', () => {

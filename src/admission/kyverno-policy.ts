@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { declareTenantUse } from '../app-tenants';
 import { INJECTED_RESOURCES, RAY_LABELS } from '../kuberay/constants';
 import { ApiServerEgress, DnsOptions, resolveApiServer, resolveDns } from '../network/options';
+import { LIBRARY_MANAGED_LABEL } from '../policy/library-labels';
 import { dnsEgressRule } from '../policy/network-policies';
 import { tenantSetProblems } from '../policy/tenant-set';
 import { TenantProfile } from '../tenant';
@@ -84,6 +85,10 @@ export function tenantRuleNames(tenant: string): {
 }
 
 const RAYCLUSTER_KIND = 'ray.io/v1/RayCluster';
+/** The operations the validate rules match. */
+const VALIDATED_OPERATIONS = ['CREATE', 'UPDATE'] as const;
+/** The label the library's RayClusters carry, as a selector. */
+const LIBRARY_MARKER = { [LIBRARY_MANAGED_LABEL.key]: LIBRARY_MANAGED_LABEL.value };
 /** KubeRay's default autoscaler resources (used when `spec.autoscalerOptions.resources` is unset). */
 const AUTOSCALER_DEFAULT_RESOURCES = INJECTED_RESOURCES.autoscaler;
 /** The fixed limits of KubeRay's `wait-gcs-ready` init container (every worker pod). */
@@ -125,9 +130,14 @@ export function tenantAdmissionPolicyManifest(props: TenantAdmissionPolicyProps)
     throw new PropsError(`TenantAdmissionPolicy.failureAction: ${JSON.stringify(failureAction)} is not Enforce or Audit`);
   }
   const name = props.name ?? 'secure-ray-tenant-guardrails';
+  // Validate rules judge CREATE and UPDATE only: on DELETE the object is null, and a rule that
+  // read it would refuse every deletion (Argo CD's prune, KubeRay's clean-up of a RayJob's cluster).
   const match = (selector?: Record<string, string>) => ({
-    any: [{ resources: { kinds: [RAYCLUSTER_KIND], ...(selector ? { selector: { matchLabels: selector } } : {}) } }],
+    any: [{
+      resources: { kinds: [RAYCLUSTER_KIND], operations: [...VALIDATED_OPERATIONS], ...(selector ? { selector: { matchLabels: selector } } : {}) },
+    }],
   });
+  const generateMatch = { any: [{ resources: { kinds: [RAYCLUSTER_KIND] } }] };
   const names = tenants.map((t) => t.name);
 
   const rules: Json[] = [];
@@ -143,7 +153,7 @@ export function tenantAdmissionPolicyManifest(props: TenantAdmissionPolicyProps)
   for (const t of tenants) rules.push(...tenantRules(t, failureAction, match({ tenant: t.name })));
   rules.push(restrictedRule(failureAction, match()));
   rules.push(autoscalerRule(failureAction, match()));
-  rules.push(...networkPolicyRules(names, props, match()));
+  rules.push(...networkPolicyRules(names, props, generateMatch));
 
   return {
     apiVersion: 'kyverno.io/v1',
@@ -343,6 +353,10 @@ function networkPolicyRules(names: string[], props: TenantAdmissionPolicyProps, 
   const rule = (name: string, autoscaling: boolean, extra: Json[]) => ({
     name,
     match,
+    // The library's RayClusters come with their own `<name>-isolation` (another content): two
+    // writers of one object would overwrite each other. A tenant gains nothing by setting the label
+    // on a hand-made cluster: no policy is generated, and the namespace's default-deny stays.
+    exclude: { any: [{ resources: { kinds: [RAYCLUSTER_KIND], selector: { matchLabels: LIBRARY_MARKER } } }] },
     preconditions: {
       all: [
         cond("{{ request.object.metadata.labels.tenant || '' }}", 'In', names),
@@ -387,9 +401,13 @@ function networkPolicyRules(names: string[], props: TenantAdmissionPolicyProps, 
  *   Localhost (pod or container); no host namespaces or hostPath volumes;
  * - `autoscaler-security-context`: with `enableInTreeAutoscaling`, the same on
  *   `spec.autoscalerOptions.securityContext` (KubeRay does not copy the Ray container's);
- * - `generate-network-policy`: for each RayCluster of a known tenant, the NetworkPolicy
- *   `<name>-isolation` the construct renders (pods of `ray.io/cluster=<name>` reach each other on
- *   every port, and DNS), kept in sync (`synchronize: true`).
+ * - `generate-network-policy`: for each RayCluster of a known tenant that this library did not
+ *   make, the NetworkPolicy `<name>-isolation` (pods of `ray.io/cluster=<name>` reach each other
+ *   on every port, and DNS; with an API server, the autoscaler's egress too), kept in sync
+ *   (`synchronize: true`). The library's RayClusters carry `secure-ray.io/managed-by:
+ *   cdk8s-secure-ray` and are excluded: they come with their own policies of that name.
+ *
+ * The validate rules match CREATE and UPDATE only (a deletion is never refused).
  *
  * Not expressed here (the project's engine does more): the full Pod Security Standard (volume
  * types, runAsUser 0, sysctls, AppArmor…) — rely on the namespace's Pod Security Admission labels

@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 import { declareTenantUse } from '../app-tenants';
 import { SYNC_WAVE_ANNOTATION, SyncWaves } from '../gitops';
 import { isDns1123Label, isDns1123Subdomain } from '../kubernetes/names';
+import { ApiServerEgress, DnsOptions, resolveApiServer, resolveDns } from '../network/options';
 import {
   AdmissionIdentities, admissionRuleSets, DEFAULT_KUBERAY_OPERATOR, DEFAULT_PLATFORM_SERVICE_ACCOUNT, kyvernoValidatingPolicy,
-  serviceAccountUsername, validatingAdmissionPolicy, WORKLOAD_CONTROLLERS,
+  rayClusterNetworkPolicyGenerator, serviceAccountUsername, validatingAdmissionPolicy, WORKLOAD_CONTROLLERS,
 } from '../policy/cel';
 import { tenantSetProblems } from '../policy/tenant-set';
 import { TenantProfile } from '../tenant';
@@ -66,6 +67,34 @@ export interface PlatformIdentities {
   readonly groups?: readonly string[];
 }
 
+/**
+ * The Kyverno GeneratingPolicy that writes the NetworkPolicies of RayClusters made outside this
+ * library (with `kubectl`, Helm, another tool, or by KubeRay for a hand-made RayJob or RayService):
+ * the policies the library renders for a cluster without declared connections. RayClusters this
+ * library made carry the label `secure-ray.io/managed-by: cdk8s-secure-ray` and are skipped.
+ */
+export interface NetworkPolicyGenerationOptions {
+  /**
+   * DNS egress of the generated policies (use the same as the clusters' `network.dns`).
+   * @default - kube-dns in kube-system on UDP and TCP 53
+   */
+  readonly dns?: DnsOptions;
+  /**
+   * API-server egress of clusters with the autoscaler (their `<cluster>-head` policy; use the same
+   * as the clusters' `network.apiServer`). Without it, such clusters cannot scale.
+   * @default - none
+   */
+  readonly apiServer?: ApiServerEgress;
+  /**
+   * Kyverno's background controller, which writes the generated NetworkPolicies: it joins the
+   * identities that may write NetworkPolicies in tenant namespaces. Kyverno also needs RBAC to
+   * create, update and delete `networkpolicies` (its Helm chart's
+   * `backgroundController.rbac.clusterRole.extraResources`).
+   * @default { namespace: 'kyverno', name: 'kyverno-background-controller' }
+   */
+  readonly kyvernoServiceAccount?: ServiceAccountRef;
+}
+
 /** Properties of {@link TenantAdmission} and {@link tenantAdmissionManifests}. */
 export interface TenantAdmissionProps {
   /** Every tenant of the platform. */
@@ -101,6 +130,13 @@ export interface TenantAdmissionProps {
    */
   readonly syncWave?: number;
   /**
+   * Also render a Kyverno GeneratingPolicy (Kyverno 1.17+, beside either CEL engine) that writes
+   * the NetworkPolicies of RayClusters made outside this library. Not with
+   * `AdmissionEngine.KYVERNO_CLUSTER_POLICY`, whose ClusterPolicy generates them itself.
+   * @default - none
+   */
+  readonly networkPolicyGeneration?: NetworkPolicyGenerationOptions;
+  /**
    * Options of the legacy ClusterPolicy (only with `AdmissionEngine.KYVERNO_CLUSTER_POLICY`).
    * @default - the ClusterPolicy's defaults
    */
@@ -119,6 +155,19 @@ function serviceAccount(prop: string, value: unknown): string {
 
 const nonEmpty = (v: string) => v.trim() === v && v !== '';
 
+/** The Kyverno background controller's username, when a GeneratingPolicy is rendered. */
+function generatorUser(props: TenantAdmissionProps): string | undefined {
+  const g = props.networkPolicyGeneration;
+  if (g === undefined) return undefined;
+  if (g === null || typeof g !== 'object' || Array.isArray(g)) {
+    throw new PropsError(`TenantAdmission.networkPolicyGeneration: expected { dns?, apiServer?, kyvernoServiceAccount? }, got ${describe(g)}`);
+  }
+  return serviceAccount('TenantAdmission.networkPolicyGeneration.kyvernoServiceAccount', g.kyvernoServiceAccount ?? DEFAULT_KYVERNO_BACKGROUND_CONTROLLER);
+}
+
+/** Kyverno's Helm chart: the background controller's service account in the namespace `kyverno`. */
+const DEFAULT_KYVERNO_BACKGROUND_CONTROLLER: ServiceAccountRef = { namespace: 'kyverno', name: 'kyverno-background-controller' };
+
 function identities(props: TenantAdmissionProps): AdmissionIdentities {
   const p = props.platformIdentities;
   if (p !== undefined && (p === null || typeof p !== 'object' || Array.isArray(p))) {
@@ -136,11 +185,13 @@ function identities(props: TenantAdmissionProps): AdmissionIdentities {
     throw new PropsError('TenantAdmission.platformIdentities: name at least one service account, user or group; '
       + 'otherwise nobody could write the NetworkPolicies of tenant namespaces');
   }
+  const generator = generatorUser(props);
   return {
     kubeRayOperator: serviceAccount('TenantAdmission.kubeRayOperator', props.kubeRayOperator ?? DEFAULT_KUBERAY_OPERATOR),
     workloadControllers: WORKLOAD_CONTROLLERS,
     platformUsers: [...new Set(users)],
     platformGroups: [...new Set(groups)],
+    ...(generator ? { networkPolicyGenerators: [generator] } : {}),
   };
 }
 
@@ -158,10 +209,11 @@ function actionsOf(props: TenantAdmissionProps): AdmissionAction[] {
 
 /**
  * The manifests {@link TenantAdmission} renders, as plain objects (no cdk8s): for the CEL engines,
- * per tenant a pod policy and a pod-label policy, and platform-wide a Service policy (tenants
- * without exposure) and a NetworkPolicy policy — each a ValidatingAdmissionPolicy with its binding,
- * or a Kyverno ValidatingPolicy; for the legacy engine, the ClusterPolicy. Throws a
- * {@link PropsError} on bad props.
+ * per tenant a pod policy, a pod-label policy and a Ray policy, and platform-wide a Service policy
+ * (tenants without exposure) and a NetworkPolicy policy — each a ValidatingAdmissionPolicy with its
+ * binding, or a Kyverno ValidatingPolicy — and, with `networkPolicyGeneration`, the Kyverno
+ * GeneratingPolicy; for the legacy engine, the ClusterPolicy. Throws a {@link PropsError} on bad
+ * props.
  */
 export function tenantAdmissionManifests(props: TenantAdmissionProps): any[] {
   if (props === null || typeof props !== 'object') throw new PropsError(`TenantAdmission: expected props { tenants, ... }, got ${describe(props)}`);
@@ -188,6 +240,9 @@ export function tenantAdmissionManifests(props: TenantAdmissionProps): any[] {
     if (props.validationActions !== undefined) {
       throw new PropsError('TenantAdmission.validationActions: the legacy ClusterPolicy takes clusterPolicy.failureAction instead');
     }
+    if (props.networkPolicyGeneration !== undefined) {
+      throw new PropsError('TenantAdmission.networkPolicyGeneration: the legacy ClusterPolicy generates the NetworkPolicies itself (clusterPolicy.dns, clusterPolicy.apiServer)');
+    }
     manifests = [tenantAdmissionPolicyManifest({ ...props.clusterPolicy, tenants })];
   } else {
     if (props.clusterPolicy !== undefined) throw new PropsError('TenantAdmission.clusterPolicy: only used with AdmissionEngine.KYVERNO_CLUSTER_POLICY');
@@ -195,6 +250,14 @@ export function tenantAdmissionManifests(props: TenantAdmissionProps): any[] {
     manifests = engine === AdmissionEngine.VALIDATING_ADMISSION_POLICY
       ? sets.flatMap((s) => validatingAdmissionPolicy(s, actions))
       : sets.map((s) => kyvernoValidatingPolicy(s, actions));
+    const g = props.networkPolicyGeneration;
+    if (g !== undefined) {
+      manifests.push(rayClusterNetworkPolicyGenerator({
+        tenants: tenants.map((t) => t.toDefinition()),
+        dns: resolveDns('TenantAdmission.networkPolicyGeneration.dns', g.dns),
+        apiServer: resolveApiServer('TenantAdmission.networkPolicyGeneration.apiServer', g.apiServer),
+      }));
+    }
   }
   for (const m of manifests) m.metadata.annotations = { ...m.metadata.annotations, [SYNC_WAVE_ANNOTATION]: String(wave) };
   return manifests;
@@ -213,12 +276,20 @@ export function tenantAdmissionManifests(props: TenantAdmissionProps): any[] {
  *   its taint (the GPU taint only with GPUs), and every container stays within its CPU, memory
  *   and extended-resource bounds, without `NVIDIA_VISIBLE_DEVICES` unless it requests GPUs;
  * - per tenant, `secure-ray-pod-labels-<tenant>`: no `tenant` label but the tenant's, and
- *   `ray.io/*` labels on pods and pod templates only from the KubeRay operator (and the built-in
- *   workload controllers copying guarded templates);
+ *   `ray.io/*` and `secure-ray.io/*` labels on pods and pod templates only from the KubeRay
+ *   operator (and the built-in workload controllers copying guarded templates);
+ * - per tenant, `secure-ray-ray-<tenant>`: RayClusters, RayJobs, RayServices and RayCronJobs judged
+ *   when applied, as the engine judges them: on every pod KubeRay will create (the containers it
+ *   injects and a RayJob's submitter included) the tenant label, placement, bounds, GPUs and the
+ *   restricted Pod Security Standard; no SidecarMode, default submitter or history collector; no
+ *   exposure unless allowed; `secure-ray.io/*` labels only from the platform and the operator;
  * - `secure-ray-services`: Services of tenants without `allowExposure` are ClusterIP, without
  *   externalIPs;
  * - `secure-ray-network-policies`: NetworkPolicies in tenant namespaces are created, changed and
- *   deleted by the platform's identities only.
+ *   deleted by the platform's identities only;
+ * - with `networkPolicyGeneration`, the Kyverno GeneratingPolicy
+ *   `secure-ray-raycluster-network-policies`: the NetworkPolicies of RayClusters made outside this
+ *   library (those it made carry `secure-ray.io/managed-by: cdk8s-secure-ray` and are skipped).
  *
  * The tenant's bounds are written into the expressions (no `paramKind`): they live in
  * cluster-scoped objects only the platform can write, and nothing a tenant edits in its namespace

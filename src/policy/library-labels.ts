@@ -18,3 +18,15 @@ export const LIBRARY_LABELS = {
   /** `secure-ray.io/submitter: <rayjob>` on a RayJob's K8sJobMode submitter pod. */
   submitter: 'secure-ray.io/submitter',
 } as const;
+
+/**
+ * The label this library puts on every RayCluster it renders: `secure-ray.io/managed-by:
+ * cdk8s-secure-ray`. Such a cluster's NetworkPolicies are the library's own, so the admission-time
+ * generators (the Kyverno GeneratingPolicy, the legacy ClusterPolicy's generate rule) skip it —
+ * two writers of one `<cluster>-isolation` policy would overwrite each other. KubeRay copies a
+ * RayJob's or RayService's labels to the RayCluster it creates, so a workload construct that sets
+ * it on the RayJob or RayService marks that cluster too. A tenant gains nothing by setting it on a
+ * hand-made cluster: no policy is generated, and the namespace's default-deny leaves its pods cut
+ * off from each other (the admission policy also refuses the label from a tenant).
+ */
+export const LIBRARY_MANAGED_LABEL = { key: 'secure-ray.io/managed-by', value: 'cdk8s-secure-ray' } as const;

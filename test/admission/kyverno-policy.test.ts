@@ -75,6 +75,31 @@ describe('TenantAdmissionPolicy: the ClusterPolicy', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
+  test('validate rules match CREATE and UPDATE only: on DELETE the object is null, and a deletion (Argo CD prune, RayJob clean-up) is never refused', () => {
+    const validate = rules.filter((r) => r.validate);
+    expect(validate.length).toBe(9);
+    for (const r of validate) expect({ rule: r.name, operations: r.match.any.map((m: any) => m.resources.operations) }).toEqual({ rule: r.name, operations: [['CREATE', 'UPDATE']] });
+    // generate rules keep Kyverno's default (the trigger's deletion removes what was generated, with synchronize)
+    for (const r of rules.filter((x) => x.generate)) expect(r.match.any[0].resources).not.toHaveProperty('operations');
+  });
+
+  test('generate rules skip the RayClusters the library made (secure-ray.io/managed-by): they come with their own <name>-isolation', () => {
+    const p = tenantAdmissionPolicyManifest({ tenants: TENANTS, apiServer: { cidr: '10.0.0.1/32' } });
+    const gens = p.spec.rules.filter((r: any) => r.generate);
+    expect(gens.length).toBe(2);
+    for (const g of gens) {
+      expect(g.exclude).toEqual({ any: [{ resources: { kinds: ['ray.io/v1/RayCluster'], selector: { matchLabels: { 'secure-ray.io/managed-by': 'cdk8s-secure-ray' } } } }] });
+    }
+    // the construct's RayCluster carries the marker the rule excludes
+    const chart = new Chart(Testing.app(), 'c');
+    const { SecureTenantRayCluster } = jest.requireActual('../../src/secure-tenant-ray-cluster');
+    new SecureTenantRayCluster(chart, 'ray', { tenant: TEAM_A, name: 'x' });
+    const rc = Testing.synth(chart).find((m: any) => m.kind === 'RayCluster');
+    expect(rc.metadata.labels).toMatchObject(gens[0].exclude.any[0].resources.selector.matchLabels);
+    // validate rules judge the library's clusters too
+    for (const r of p.spec.rules.filter((x: any) => x.validate)) expect(r).not.toHaveProperty('exclude');
+  });
+
   test('unknown or missing tenant label is denied (not left without a NetworkPolicy)', () => {
     expect(rule(ADMISSION_RULES.knownTenant).validate.deny.conditions.any).toEqual([
       { key: "{{ request.object.metadata.labels.tenant || '' }}", operator: 'NotIn', value: ['team-a', 'team-b'] },

@@ -7,6 +7,7 @@ import { SYNC_WAVE_ANNOTATION, SyncWaves } from '../../src/gitops';
 import { TENANTS } from '../../src/main';
 import { TenantProfile } from '../../src/tenant';
 import { PropsError } from '../../src/validation';
+import { evaluateValidatingAdmissionPolicies } from '../support/cel';
 import { loadCrdValidator } from '../support/crd-schema';
 import { errorOf, sharedPath } from '../support/manifests';
 
@@ -27,8 +28,10 @@ describe('TenantAdmission', () => {
       'ValidatingAdmissionPolicy/secure-ray-services', 'ValidatingAdmissionPolicyBinding/secure-ray-services',
       'ValidatingAdmissionPolicy/secure-ray-pods-team-a', 'ValidatingAdmissionPolicyBinding/secure-ray-pods-team-a',
       'ValidatingAdmissionPolicy/secure-ray-pod-labels-team-a', 'ValidatingAdmissionPolicyBinding/secure-ray-pod-labels-team-a',
+      'ValidatingAdmissionPolicy/secure-ray-ray-team-a', 'ValidatingAdmissionPolicyBinding/secure-ray-ray-team-a',
       'ValidatingAdmissionPolicy/secure-ray-pods-team-b', 'ValidatingAdmissionPolicyBinding/secure-ray-pods-team-b',
       'ValidatingAdmissionPolicy/secure-ray-pod-labels-team-b', 'ValidatingAdmissionPolicyBinding/secure-ray-pod-labels-team-b',
+      'ValidatingAdmissionPolicy/secure-ray-ray-team-b', 'ValidatingAdmissionPolicyBinding/secure-ray-ray-team-b',
     ]);
     for (const m of out) {
       expect(m.metadata.annotations[SYNC_WAVE_ANNOTATION]).toBe(String(SyncWaves.ADMISSION));
@@ -50,6 +53,8 @@ describe('TenantAdmission', () => {
     });
     const text = (name: string) => JSON.stringify(out.find((m) => m.kind === 'ValidatingAdmissionPolicy' && m.metadata.name === name).spec);
     expect(text('secure-ray-pod-labels-team-a')).toContain("'system:serviceaccount:ray-operator:kuberay'");
+    expect(text('secure-ray-ray-team-a')).toContain("request.userInfo.username in ['system:serviceaccount:ray-operator:kuberay', 'system:serviceaccount:flux-system:kustomize-controller', 'admin@example.com']");
+    expect(text('secure-ray-ray-team-a')).toContain("g in ['platform']");
     expect(text('secure-ray-pod-labels-team-a')).not.toContain('kuberay-system');
     expect(text('secure-ray-network-policies')).toContain("request.userInfo.username in ['system:serviceaccount:flux-system:kustomize-controller', 'admin@example.com']");
     expect(text('secure-ray-network-policies')).toContain("g in ['platform']");
@@ -71,8 +76,8 @@ describe('TenantAdmission', () => {
     const out = synth({ tenants, engine: AdmissionEngine.KYVERNO_VALIDATING_POLICY, validationActions: [AdmissionAction.AUDIT] });
     expect(names(out)).toEqual([
       'ValidatingPolicy/secure-ray-network-policies', 'ValidatingPolicy/secure-ray-services',
-      'ValidatingPolicy/secure-ray-pods-team-a', 'ValidatingPolicy/secure-ray-pod-labels-team-a',
-      'ValidatingPolicy/secure-ray-pods-team-b', 'ValidatingPolicy/secure-ray-pod-labels-team-b',
+      'ValidatingPolicy/secure-ray-pods-team-a', 'ValidatingPolicy/secure-ray-pod-labels-team-a', 'ValidatingPolicy/secure-ray-ray-team-a',
+      'ValidatingPolicy/secure-ray-pods-team-b', 'ValidatingPolicy/secure-ray-pod-labels-team-b', 'ValidatingPolicy/secure-ray-ray-team-b',
     ]);
     const vap = synth({ tenants }).filter((m) => m.kind === 'ValidatingAdmissionPolicy');
     for (const [i, k] of out.entries()) {
@@ -93,9 +98,44 @@ describe('TenantAdmission', () => {
     expect(out).toEqual([expected]);
   });
 
+  test('networkPolicyGeneration: the Kyverno GeneratingPolicy after the policies (either CEL engine); Kyverno\'s background controller may write NetworkPolicies', () => {
+    for (const engine of [AdmissionEngine.VALIDATING_ADMISSION_POLICY, AdmissionEngine.KYVERNO_VALIDATING_POLICY]) {
+      const out = synth({ tenants, engine, networkPolicyGeneration: { apiServer: { cidr: '172.18.0.2/32' } } });
+      const last = out[out.length - 1];
+      expect([last.kind, last.metadata.name, last.metadata.namespace]).toEqual(['GeneratingPolicy', 'secure-ray-raycluster-network-policies', undefined]);
+      expect(last.metadata.annotations[SYNC_WAVE_ANNOTATION]).toBe(String(SyncWaves.ADMISSION));
+      expect(JSON.stringify(last.spec.variables)).toContain("'cidr': dyn('172.18.0.2/32')");
+      const guard = out.find((m) => m.metadata.name === 'secure-ray-network-policies');
+      expect(JSON.stringify(guard.spec)).toContain("'system:serviceaccount:kyverno:kyverno-background-controller'");
+      // a NetworkPolicy writer only: not trusted with the library's labels on Ray objects
+      expect(JSON.stringify(out.find((m) => m.metadata.name === 'secure-ray-ray-team-a').spec)).not.toContain('kyverno-background-controller');
+      const crd = sharedPath('kyverno', 'crd-cel', 'policies.kyverno.io_generatingpolicies.yaml');
+      if (crd) expect(loadCrdValidator(crd, { version: 'v1' })!.validate(last)).toEqual([]);
+    }
+    // Executed: the background controller may create a NetworkPolicy, not label a RayCluster as the library's.
+    const vap = synth({ tenants, networkPolicyGeneration: {} });
+    const admit = (resource: string, kind: string, group: string, object: any) => evaluateValidatingAdmissionPolicies(
+      vap.filter((m) => m.kind === 'ValidatingAdmissionPolicy'), vap.filter((m) => m.kind === 'ValidatingAdmissionPolicyBinding'), {
+        operation: 'CREATE',
+        kind: { group, version: 'v1', kind },
+        resource: { group, version: 'v1', resource },
+        namespace: 'team-a',
+        name: object.metadata.name,
+        object,
+        userInfo: { username: 'system:serviceaccount:kyverno:kyverno-background-controller', groups: ['system:serviceaccounts'] },
+      }, { namespaces: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'kubernetes.io/metadata.name': 'team-a' } } }] });
+    const np = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'rc-isolation', namespace: 'team-a' }, spec: { podSelector: {} } };
+    expect(admit('networkpolicies', 'NetworkPolicy', 'networking.k8s.io', np).allowed).toBe(true);
+    const rc = { apiVersion: 'ray.io/v1', kind: 'RayCluster', metadata: { name: 'rc', namespace: 'team-a', labels: { 'tenant': 'team-a', 'secure-ray.io/managed-by': 'cdk8s-secure-ray' } }, spec: {} };
+    expect(admit('rayclusters', 'RayCluster', 'ray.io', rc).message).toMatch(/may not set, change or remove the labels secure-ray.io\/managed-by=cdk8s-secure-ray/);
+    const own = synth({ tenants, networkPolicyGeneration: { kyvernoServiceAccount: { namespace: 'policy', name: 'generator' } } });
+    expect(JSON.stringify(own.find((m) => m.metadata.name === 'secure-ray-network-policies').spec)).toContain("'system:serviceaccount:policy:generator'");
+    expect(synth({ tenants }).some((m) => m.kind === 'GeneratingPolicy')).toBe(false);
+  });
+
   test('Warn and Audit for a dry run; a syncWave of one\'s own', () => {
     const out = synth({ tenants, validationActions: [AdmissionAction.WARN, AdmissionAction.AUDIT], syncWave: -10 });
-    expect(out.filter((m) => m.kind === 'ValidatingAdmissionPolicyBinding').map((b) => b.spec.validationActions)).toEqual(Array(6).fill(['Warn', 'Audit']));
+    expect(out.filter((m) => m.kind === 'ValidatingAdmissionPolicyBinding').map((b) => b.spec.validationActions)).toEqual(Array(8).fill(['Warn', 'Audit']));
     expect(out.every((m) => m.metadata.annotations[SYNC_WAVE_ANNOTATION] === '-10')).toBe(true);
   });
 
@@ -118,5 +158,10 @@ describe('TenantAdmission', () => {
     expect(bad({ tenants, engine: AdmissionEngine.KYVERNO_CLUSTER_POLICY, validationActions: ['Deny'] })).toMatch(/clusterPolicy.failureAction instead/);
     expect(bad({ tenants, clusterPolicy: {} })).toMatch(/only used with AdmissionEngine.KYVERNO_CLUSTER_POLICY/);
     expect(bad({ tenants, syncWave: 1.5 })).toMatch(/syncWave: expected an integer/);
+    expect(bad({ tenants, networkPolicyGeneration: 'yes' })).toMatch(/^TenantAdmission.networkPolicyGeneration: expected \{ dns\?, apiServer\?, kyvernoServiceAccount\? \}/);
+    expect(bad({ tenants, networkPolicyGeneration: { apiServer: { cidr: '0.0.0.0/0' } } })).toMatch(/^TenantAdmission.networkPolicyGeneration.apiServer.cidr/);
+    expect(bad({ tenants, networkPolicyGeneration: { kyvernoServiceAccount: { namespace: 'Kyverno', name: 'x' } } }))
+      .toMatch(/^TenantAdmission.networkPolicyGeneration.kyvernoServiceAccount.namespace/);
+    expect(bad({ tenants, engine: AdmissionEngine.KYVERNO_CLUSTER_POLICY, networkPolicyGeneration: {} })).toMatch(/generates the NetworkPolicies itself/);
   });
 });

@@ -54,3 +54,24 @@ export function podLabelsOf(obj: string): string {
 export function nameOf(obj: string): string {
   return `${obj}.metadata.?name.orValue(${obj}.metadata.?generateName.orValue(''))`;
 }
+
+/**
+ * A CEL literal of a plain JSON value: every map value and list item wrapped in `dyn()` (Kubernetes
+ * and Kyverno check that literals are homogeneous); a string found in `holes` becomes that CEL
+ * expression instead (e.g. a cluster's name, known only at admission).
+ */
+export function celJson(value: unknown, holes: Readonly<Record<string, string>> = {}): string {
+  if (typeof value === 'string') return holes[value] ?? celString(value);
+  if (typeof value === 'boolean') return String(value);
+  if (value === null) return 'null';
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new Error(`celJson: ${value} is not an integer CEL can hold exactly`);
+    return String(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => `dyn(${celJson(v, holes)})`).join(', ')}]`;
+  if (typeof value === 'object') {
+    return `{${Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${celString(k)}: dyn(${celJson(v, holes)})`).join(', ')}}`;
+  }
+  throw new Error(`celJson: a ${typeof value} is not JSON`);
+}

@@ -24,6 +24,13 @@ export interface AdmissionIdentities {
   readonly platformUsers: readonly string[];
   /** Groups whose members may create, change and delete NetworkPolicies in tenant namespaces. */
   readonly platformGroups: readonly string[];
+  /**
+   * Usernames that write NetworkPolicies for the platform and nothing else (Kyverno's background
+   * controller, for the GeneratingPolicy): allowed by the NetworkPolicy policy, not trusted with
+   * the library's labels on Ray objects.
+   * @default - none
+   */
+  readonly networkPolicyGenerators?: readonly string[];
 }
 
 /** The KubeRay Helm chart's service account (`serviceAccount.name: kuberay-operator`) in the namespace `kuberay-system`. */

@@ -19,8 +19,9 @@ export const NETWORK_POLICY_POLICY_NAME = 'secure-ray-network-policies';
  * `oldObject`.
  */
 export function networkPolicyGuardRuleSet(namespaces: readonly string[], identities: AdmissionIdentities): CelRuleSet {
+  const users = [...identities.platformUsers, ...(identities.networkPolicyGenerators ?? [])];
   const allowed = [
-    ...(identities.platformUsers.length > 0 ? [`request.userInfo.username in ${celStringList(identities.platformUsers)}`] : []),
+    ...(users.length > 0 ? [`request.userInfo.username in ${celStringList(users)}`] : []),
     ...(identities.platformGroups.length > 0 ? [`request.userInfo.?groups.orValue([]).exists(g, g in ${celStringList(identities.platformGroups)})`] : []),
     `(request.operation == 'DELETE' && request.userInfo.username in ${celStringList(SYSTEM_DELETERS)})`,
   ];

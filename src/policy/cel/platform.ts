@@ -8,13 +8,14 @@ import { AdmissionIdentities } from './identities';
 import { networkPolicyGuardRuleSet } from './network-policy-guard';
 import { podLabelRuleSet } from './pod-labels';
 import { podTenancyRuleSet } from './pod-policy';
+import { rayWorkloadRuleSet } from './ray-policy';
 import { CelRuleSet } from './rule-set';
 import { serviceExposureRuleSet } from './service-exposure';
 
 /**
  * The rule sets, in a stable order: NetworkPolicies (every tenant namespace), Services (the
  * namespaces of tenants without exposure; none when every tenant may expose), then per tenant
- * its pods and its pod labels. Throws when two tenants share a name or a namespace (the
+ * its pods, its pod labels and its Ray objects. Throws when two tenants share a name or a namespace (the
  * namespace decides which bounds apply).
  */
 export function admissionRuleSets(tenants: readonly TenantDefinition[], identities: AdmissionIdentities): CelRuleSet[] {
@@ -31,6 +32,6 @@ export function admissionRuleSets(tenants: readonly TenantDefinition[], identiti
   return [
     networkPolicyGuardRuleSet([...namespaces], identities),
     ...(closed.length > 0 ? [serviceExposureRuleSet(closed)] : []),
-    ...tenants.flatMap((t) => [podTenancyRuleSet(t), podLabelRuleSet(t, identities)]),
+    ...tenants.flatMap((t) => [podTenancyRuleSet(t), podLabelRuleSet(t, identities), rayWorkloadRuleSet(t, identities)]),
   ];
 }

@@ -19,6 +19,50 @@ export interface CelFragment {
 /** A toleration's operator: absent or empty means `Equal` (Kubernetes' `ToleratesTaint`). */
 const EQUAL = "t.?operator.orValue('') in ['', 'Equal']";
 
+/** The required node-affinity terms of the pod spec `spec` (an expression), `[]` when there are none. */
+export function nodeSelectorTermsOf(spec: string): string {
+  return `${spec}.?affinity.?nodeAffinity.?requiredDuringSchedulingIgnoredDuringExecution.?nodeSelectorTerms.orValue([])`;
+}
+
+/**
+ * The pod spec `spec` is pinned to the tenant's nodes; `terms` is its required node-affinity
+ * terms (a variable, or {@link nodeSelectorTermsOf}). A conditional: wrap it in parentheses
+ * inside a larger expression.
+ */
+export function pinnedExpr(def: TenantDefinition, spec: string, terms: string): string {
+  const key = celString(def.nodeLabelKey ?? TENANT_LABEL);
+  const value = celString(def.nodeLabelValue ?? def.name);
+  return `${spec}.?nodeSelector[?${key}].hasValue() ? ${spec}.nodeSelector[${key}] == ${value}`
+    + ` : (size(${terms}) > 0 && ${terms}.all(t, t.?matchExpressions.orValue([]).exists(e,`
+    + ` e.key == ${key} && e.operator == 'In' && size(e.?values.orValue([])) > 0 && e.values.all(v, v == ${value}))))`;
+}
+
+/** The tolerations `tols` (a list expression) tolerate the tenant's taint (`Equal`, its value, its effect or none). */
+export function toleratesTenantExpr(def: TenantDefinition, tols: string): string {
+  const effect = def.taintEffect ? ` && t.?effect.orValue('') in ${celStringList(['', def.taintEffect])}` : '';
+  return `${tols}.exists(t, t.?key.orValue('') == ${celString(def.taintKey ?? TENANT_LABEL)} && ${EQUAL} && t.?value.orValue('') == ${celString(def.taintValue ?? def.name)}${effect})`;
+}
+
+/** No toleration in `tols` is `Exists` on the tenant's taint key or on every key. */
+export function noWildcardTolerationExpr(def: TenantDefinition, tols: string): string {
+  return `!${tols}.exists(t, t.?operator.orValue('') == 'Exists' && t.?key.orValue('') in ${celStringList(['', def.taintKey ?? TENANT_LABEL])})`;
+}
+
+/** The tolerations of `tols` for another value of the tenant's taint key (a list expression; `t` is the toleration). */
+function foreignTolerations(def: TenantDefinition, tols: string): string {
+  return `${tols}.filter(t, t.?key.orValue('') == ${celString(def.taintKey ?? TENANT_LABEL)} && ${EQUAL} && t.?value.orValue('') != ${celString(def.taintValue ?? def.name)})`;
+}
+
+/** No toleration in `tols` tolerates another value of the tenant's taint key. */
+export function noForeignTolerationExpr(def: TenantDefinition, tols: string): string {
+  return `!${tols}.exists(t, t.?key.orValue('') == ${celString(def.taintKey ?? TENANT_LABEL)} && ${EQUAL} && t.?value.orValue('') != ${celString(def.taintValue ?? def.name)})`;
+}
+
+/** The other tenants' taints `tols` tolerates, as a list of `key=value` strings (for messages). */
+export function foreignTolerationsNamed(def: TenantDefinition, tols: string): string {
+  return `${foreignTolerations(def, tols)}.map(t, ${celString(def.taintKey ?? TENANT_LABEL)} + '=' + string(t.?value.orValue('')))`;
+}
+
 /**
  * Placement of a tenant's pods:
  *
@@ -31,46 +75,36 @@ const EQUAL = "t.?operator.orValue('') in ['', 'Equal']";
  *   taint), and no toleration of another value of the tenant's taint key.
  */
 export function placementFragment(def: TenantDefinition): CelFragment {
-  const key = celString(def.nodeLabelKey ?? TENANT_LABEL);
-  const value = celString(def.nodeLabelValue ?? def.name);
-  const taintKey = celString(def.taintKey ?? TENANT_LABEL);
-  const taintValue = celString(def.taintValue ?? def.name);
   const ns = tenantNamespace(def);
   const nodeLabel = `${def.nodeLabelKey ?? TENANT_LABEL}=${def.nodeLabelValue ?? def.name}`;
   const taint = `${def.taintKey ?? TENANT_LABEL}=${def.taintValue ?? def.name}${def.taintEffect ? `:${def.taintEffect}` : ''}`;
-  const effect = def.taintEffect ? ` && t.?effect.orValue('') in ${celStringList(['', def.taintEffect])}` : '';
+  const tols = 'variables.tolerations';
   return {
     variables: [
       { name: 'tolerations', expression: 'object.spec.?tolerations.orValue([])' },
-      {
-        name: 'nodeSelectorTerms',
-        expression: 'object.spec.?affinity.?nodeAffinity.?requiredDuringSchedulingIgnoredDuringExecution.?nodeSelectorTerms.orValue([])',
-      },
+      { name: 'nodeSelectorTerms', expression: nodeSelectorTermsOf('object.spec') },
     ],
     validations: [
       {
-        expression: `object.spec.?nodeSelector[?${key}].hasValue() ? object.spec.nodeSelector[${key}] == ${value}`
-          + ' : (size(variables.nodeSelectorTerms) > 0 && variables.nodeSelectorTerms.all(t, t.?matchExpressions.orValue([]).exists(e,'
-          + ` e.key == ${key} && e.operator == 'In' && size(e.?values.orValue([])) > 0 && e.values.all(v, v == ${value}))))`,
+        expression: pinnedExpr(def, 'object.spec', 'variables.nodeSelectorTerms'),
         message: `pods in namespace ${ns} must run on tenant ${def.name}'s nodes only: a nodeSelector ${nodeLabel}, `
           + `or a required node affinity every term of which requires ${def.nodeLabelKey ?? TENANT_LABEL} In [${def.nodeLabelValue ?? def.name}]`,
         reason: 'Forbidden',
       },
       {
-        expression: `variables.tolerations.exists(t, t.?key.orValue('') == ${taintKey} && ${EQUAL} && t.?value.orValue('') == ${taintValue}${effect})`,
+        expression: toleratesTenantExpr(def, tols),
         message: `pods in namespace ${ns} must tolerate tenant ${def.name}'s taint ${taint} (operator Equal)`,
         reason: 'Forbidden',
       },
       {
-        expression: `!variables.tolerations.exists(t, t.?operator.orValue('') == 'Exists' && t.?key.orValue('') in ${celStringList(['', def.taintKey ?? TENANT_LABEL])})`,
+        expression: noWildcardTolerationExpr(def, tols),
         message: `pods in namespace ${ns} may not tolerate with operator Exists the taint key ${def.taintKey ?? TENANT_LABEL} or every key: `
           + 'that tolerates every tenant\'s nodes',
         reason: 'Forbidden',
       },
       {
-        expression: `!variables.tolerations.exists(t, t.?key.orValue('') == ${taintKey} && ${EQUAL} && t.?value.orValue('') != ${taintValue})`,
-        messageExpression: `${celString(`pods in namespace ${ns} may not tolerate another tenant's taint: `)} + variables.tolerations.filter(t, t.?key.orValue('') == ${taintKey}`
-          + ` && ${EQUAL} && t.?value.orValue('') != ${taintValue}).map(t, ${taintKey} + '=' + string(t.?value.orValue(''))).join(', ')`,
+        expression: noForeignTolerationExpr(def, tols),
+        messageExpression: `${celString(`pods in namespace ${ns} may not tolerate another tenant's taint: `)} + ${foreignTolerationsNamed(def, tols)}.join(', ')`,
         message: `pods in namespace ${ns} may only tolerate ${def.taintKey ?? TENANT_LABEL}=${def.taintValue ?? def.name}, not another tenant's value`,
         reason: 'Forbidden',
       },

@@ -15,8 +15,22 @@ import { celString, celStringList, celStringMap, quantityLiteral, quantityOf } f
 import { CelFragment } from './pod-placement';
 import { NVIDIA_VISIBLE_DEVICES } from '../tenant-isolation/extended';
 
+/** A tenant's bounds as quantity strings. */
+export interface BoundStrings {
+  /** The smallest CPU request. */
+  readonly minCpu: string;
+  /** The largest CPU limit. */
+  readonly maxCpu: string;
+  /** The smallest memory request. */
+  readonly minMemory: string;
+  /** The largest memory limit. */
+  readonly maxMemory: string;
+  /** The largest amount of each extended resource (none: none may be used). */
+  readonly extended: Record<string, string>;
+}
+
 /** The tenant's bounds as quantity strings; throws when one is missing or not a quantity (the caller validated them). */
-function boundsOf(def: TenantDefinition): { minCpu: string; maxCpu: string; minMemory: string; maxMemory: string; extended: Record<string, string> } {
+export function boundsOf(def: TenantDefinition): BoundStrings {
   const b = def.bounds ?? {};
   const q = (name: 'minCpu' | 'maxCpu' | 'minMemory' | 'maxMemory'): string => {
     const v = b[name];
@@ -32,21 +46,21 @@ function boundsOf(def: TenantDefinition): { minCpu: string; maxCpu: string; minM
 }
 
 /** `c` requests a GPU: its `nvidia.com/gpu` limit, else its request, is above zero. */
-function requestsGpu(c: string): string {
+export function requestsGpu(c: string): string {
   const gpu = celString(GPU_RESOURCE);
   return `${quantityOf(`${c}.?resources.?limits[?${gpu}].orValue(${c}.?resources.?requests[?${gpu}].orValue('0'))`)}.isGreaterThan(quantity('0'))`;
 }
 
 /**
  * Container `c`'s `resource` (cpu or memory) within [min, max]: request and limit set, request >=
- * min, limit <= max, request <= limit. KubeRay's fixed injected containers, in a pod KubeRay
- * built, only need a limit <= max (as in the RayCluster rule: the tenant cannot resize them).
+ * min, limit <= max, request <= limit. A container for which `fixed` holds (KubeRay's fixed
+ * injected containers) only needs a limit <= max (as in the RayCluster rule: the tenant cannot
+ * resize them).
  */
-function withinBounds(c: string, resource: string, min: string, max: string): string {
+export function withinBounds(c: string, resource: string, min: string, max: string, fixed: string): string {
   const r = celString(resource);
   const request = quantityOf(`${c}.resources.requests[${r}]`);
   const limit = quantityOf(`${c}.resources.limits[${r}]`);
-  const fixed = `variables.builtByKubeRay && string(${c}.name) in ${celStringList(FIXED_INJECTED_CONTAINERS)}`;
   return `(${fixed}) ? (!${c}.?resources.?limits[?${r}].hasValue() || !${limit}.isGreaterThan(${quantityLiteral(max)}))`
     + ` : (${c}.?resources.?requests[?${r}].hasValue() && ${c}.?resources.?limits[?${r}].hasValue()`
     + ` && !${request}.isLessThan(${quantityLiteral(min)}) && !${limit}.isGreaterThan(${quantityLiteral(max)})`
@@ -60,6 +74,30 @@ function extendedAllowed(r: string, q: string, extended: Record<string, string>)
   const bounded = Object.keys(extended).length === 0 ? ''
     : ` || (${r} in ${celStringMap(extended)} && !${quantityOf(q)}.isGreaterThan(quantity(${celStringMap(extended)}[${r}])))`;
   return `!(${isExtended}) || !${nonZero}${bounded}`;
+}
+
+/**
+ * Every extended resource of container `c` (its limits, and its requests without a limit) allowed:
+ * not extended, zero, or within the tenant's bound for it.
+ */
+export function extendedOk(c: string, extended: Record<string, string>): string {
+  return `${c}.?resources.?limits.orValue({}).all(r, ${extendedAllowed('r', `${c}.resources.limits[r]`, extended)})`
+    + ` && ${c}.?resources.?requests.orValue({}).all(r, r in ${c}.?resources.?limits.orValue({}) || ${extendedAllowed('r', `${c}.resources.requests[r]`, extended)})`;
+}
+
+/** Container `c` sets no `NVIDIA_VISIBLE_DEVICES`, or requests a GPU. */
+export function nvidiaOk(c: string): string {
+  return `!${c}.?env.orValue([]).exists(e, e.name == ${celString(NVIDIA_VISIBLE_DEVICES)}) || ${requestsGpu(c)}`;
+}
+
+/** No toleration in `tols` (a list expression) tolerates the GPU taint. */
+export function noGpuTolerationExpr(tols: string): string {
+  return `!${tols}.exists(t, t.?key.orValue('') == ${celString(GPU_RESOURCE)})`;
+}
+
+/** The extended resources a tenant may use, in words (`none`, or `nvidia.com/gpu <= 1, …`). */
+export function allowedExtendedText(b: BoundStrings): string {
+  return Object.keys(b.extended).length === 0 ? 'none' : Object.entries(b.extended).map(([k, v]) => `${k} <= ${v}`).join(', ');
 }
 
 /**
@@ -80,12 +118,12 @@ export function resourcesFragment(def: TenantDefinition): CelFragment {
   const b = boundsOf(def);
   const ns = tenantNamespace(def);
   const containerList = (predicate: string) => `variables.containers.filter(c, !(${predicate})).map(c, string(c.name)).join(', ')`;
-  const cpu = withinBounds('c', 'cpu', b.minCpu, b.maxCpu);
-  const memory = withinBounds('c', 'memory', b.minMemory, b.maxMemory);
-  const extended = 'c.?resources.?limits.orValue({}).all(r, ' + extendedAllowed('r', 'c.resources.limits[r]', b.extended) + ')'
-    + ' && c.?resources.?requests.orValue({}).all(r, r in c.?resources.?limits.orValue({}) || ' + extendedAllowed('r', 'c.resources.requests[r]', b.extended) + ')';
-  const nvidia = `!c.?env.orValue([]).exists(e, e.name == ${celString(NVIDIA_VISIBLE_DEVICES)}) || ${requestsGpu('c')}`;
-  const allowedExtended = Object.keys(b.extended).length === 0 ? 'none' : Object.entries(b.extended).map(([k, v]) => `${k} <= ${v}`).join(', ');
+  const fixed = `variables.builtByKubeRay && string(c.name) in ${celStringList(FIXED_INJECTED_CONTAINERS)}`;
+  const cpu = withinBounds('c', 'cpu', b.minCpu, b.maxCpu, fixed);
+  const memory = withinBounds('c', 'memory', b.minMemory, b.maxMemory, fixed);
+  const extended = extendedOk('c', b.extended);
+  const nvidia = nvidiaOk('c');
+  const allowedExtended = allowedExtendedText(b);
   return {
     variables: [
       { name: 'containers', expression: 'object.spec.containers + object.spec.?initContainers.orValue([])' },
@@ -123,7 +161,7 @@ export function resourcesFragment(def: TenantDefinition): CelFragment {
         reason: 'Forbidden',
       },
       {
-        expression: `variables.gpuPod || !variables.tolerations.exists(t, t.?key.orValue('') == ${celString(GPU_RESOURCE)})`,
+        expression: `variables.gpuPod || ${noGpuTolerationExpr('variables.tolerations')}`,
         message: `a pod in namespace ${ns} that requests no ${GPU_RESOURCE} may not tolerate the GPU taint ${GPU_RESOURCE}: it would take places on GPU nodes`,
         reason: 'Forbidden',
       },

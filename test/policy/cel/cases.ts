@@ -5,6 +5,7 @@
  * `denies` lists every policy that must deny, with a pattern one of its messages must match;
  * absent, the request must be admitted.
  */
+import { rayGeneralCases, rayTenantCases } from './ray-cases';
 import { changed, exampleRayPods, request, TEAM_A, TEAM_B, TEAM_C, tenantPod, withLimitRangeDefaults } from './support';
 import { TENANTS } from '../../../src/main';
 import { NETWORK_POLICY_POLICY_NAME, podLabelPolicyName, podPolicyName, SERVICE_POLICY_NAME } from '../../../src/policy/cel';
@@ -176,7 +177,7 @@ const job = (labels: Record<string, string>) => ({
 const submitterLabels = { 'ray.io/originated-from-cr-name': 'job-1', 'ray.io/originated-from-crd': 'RayJob', 'app.kubernetes.io/created-by': 'kuberay-operator' };
 
 export const LABEL_CASES: AdmissionCase[] = [
-  { name: 'a tenant spoofing ray.io/cluster on a bare pod', request: request('pods', 'CREATE', 'alice', { object: spoofed }), denies: { [LABELS_A]: /alice@example.com may not set, change or remove the KubeRay labels ray.io\/cluster: only the KubeRay operator/ } },
+  { name: 'a tenant spoofing ray.io/cluster on a bare pod', request: request('pods', 'CREATE', 'alice', { object: spoofed }), denies: { [LABELS_A]: /alice@example.com may not set, change or remove the labels ray.io\/cluster: only the KubeRay operator and the workload controllers/ } },
   { name: 'a tenant\'s service account copying a whole KubeRay head pod', request: request('pods', 'CREATE', 'tenantSa', { object: head }), denies: { [LABELS_A]: /system:serviceaccount:team-a:deployer may not set.*ray.io\/cluster/ } },
   { name: 'the KubeRay operator setting ray.io/ labels', request: request('pods', 'CREATE', 'operator', { object: spoofed }) },
   { name: 'the RayJob submitter\'s pod, created by the Job controller from the Job KubeRay made', request: request('pods', 'CREATE', 'jobController', { object: jobPod(TEAM_A, submitterLabels) }) },
@@ -204,6 +205,12 @@ export const LABEL_CASES: AdmissionCase[] = [
   { name: 'another tenant\'s tenant label', request: request('pods', 'CREATE', 'alice', { object: changed(a, (p) => { p.metadata.labels.tenant = 'team-b'; }) }), denies: { [LABELS_A]: /the label tenant=team-b claims another tenant in tenant team-a's namespace team-a/ } },
   { name: 'another tenant\'s tenant label, even from the operator', request: request('pods', 'CREATE', 'operator', { object: changed(head, (p) => { p.metadata.labels.tenant = 'team-b'; }) }), denies: { [LABELS_A]: /tenant=team-b/ } },
   { name: 'a pod without a tenant label', request: request('pods', 'CREATE', 'alice', { object: changed(a, (p) => { delete p.metadata.labels; }) }) },
+  { name: 'a tenant spoofing secure-ray.io/workload (a RayJob\'s or RayService\'s pods) on a bare pod', request: request('pods', 'CREATE', 'alice', { object: changed(a, (p) => { p.metadata.labels['secure-ray.io/workload'] = 'rayjob-train'; }) }), denies: { [LABELS_A]: /alice@example.com may not set, change or remove the labels secure-ray.io\/workload/ } },
+  { name: 'a tenant Job whose template claims to be a RayJob\'s submitter (secure-ray.io/submitter)', request: request('jobs', 'CREATE', 'alice', { object: job({ 'secure-ray.io/submitter': 'train' }) }), denies: { [LABELS_A]: /secure-ray.io\/submitter/ } },
+  { name: 'the KubeRay operator creating the submitter Job from a library RayJob\'s template (secure-ray.io/submitter)', request: request('jobs', 'CREATE', 'operator', { object: job({ ...submitterLabels, 'secure-ray.io/submitter': 'job-1' }) }) },
+  { name: 'the Job controller creating the submitter pod from that Job', request: request('pods', 'CREATE', 'jobController', { object: jobPod(TEAM_A, { ...submitterLabels, 'secure-ray.io/submitter': 'job-1' }) }) },
+  { name: 'the KubeRay operator creating a library RayJob\'s cluster pod (secure-ray.io/workload)', request: request('pods', 'CREATE', 'operator', { object: changed(head, (p) => { p.metadata.labels['secure-ray.io/workload'] = 'rayjob-train'; }) }) },
+  { name: 'a tenant removing secure-ray.io/workload from a running pod', request: request('pods', 'UPDATE', 'alice', { oldObject: changed(head, (p) => { p.metadata.labels['secure-ray.io/workload'] = 'rayjob-train'; }), object: head }), denies: { [LABELS_A]: /secure-ray.io\/workload/ } },
   { name: 'a spoofed ray.io/ label outside tenant namespaces is not judged', request: request('pods', 'CREATE', 'alice', { object: changed(spoofed, (p) => { p.metadata.namespace = 'default'; }) }) },
 ];
 
@@ -307,7 +314,10 @@ export function tenantCases(def: TenantDefinition): AdmissionCase[] {
 export const TENANT_CASES: AdmissionCase[] = [TEAM_A, TEAM_B, TEAM_C].flatMap(tenantCases);
 
 /** Every case. */
-export const ALL_CASES: AdmissionCase[] = [...POD_CASES, ...LABEL_CASES, ...SERVICE_CASES, ...NETWORK_POLICY_CASES, ...TENANT_CASES];
+export const ALL_CASES: AdmissionCase[] = [
+  ...POD_CASES, ...LABEL_CASES, ...SERVICE_CASES, ...NETWORK_POLICY_CASES, ...TENANT_CASES,
+  ...[TEAM_A, TEAM_B, TEAM_C].flatMap(rayTenantCases), ...rayGeneralCases(TEAM_A),
+];
 
 /** The pods of the corpus a tenant's namespace judges (CREATE only), for the differential test. */
 export function corpusPods(): Array<{ name: string; pod: any; user: string }> {

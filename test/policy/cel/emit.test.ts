@@ -89,14 +89,17 @@ describe('ValidatingAdmissionPolicy and binding (admissionregistration.k8s.io/v1
       ['secure-ray-services', ['team-a', 'team-b']],
       ['secure-ray-pods-team-a', ['team-a']],
       ['secure-ray-pod-labels-team-a', ['team-a']],
+      ['secure-ray-ray-team-a', ['team-a']],
       ['secure-ray-pods-team-b', ['team-b']],
       ['secure-ray-pod-labels-team-b', ['team-b']],
+      ['secure-ray-ray-team-b', ['team-b']],
       ['secure-ray-pods-team-c', ['ml-c']],
       ['secure-ray-pod-labels-team-c', ['ml-c']],
+      ['secure-ray-ray-team-c', ['ml-c']],
     ]);
   });
 
-  test('operations: CREATE and UPDATE, DELETE only for NetworkPolicies; pods with their ephemeralcontainers and resize subresources', () => {
+  test('operations: CREATE and UPDATE, DELETE only for NetworkPolicies; pods with their ephemeralcontainers and resize subresources; the four Ray kinds', () => {
     const rules = Object.fromEntries(POLICIES.map((p) => [p.metadata.name, p.spec.matchConstraints.resourceRules!.map((r: any) => `${r.operations.join('|')} ${r.apiGroups.join(',') || 'core'}/${r.resources.join(',')}`)]));
     expect(rules['secure-ray-network-policies']).toEqual(['CREATE|UPDATE|DELETE networking.k8s.io/networkpolicies']);
     expect(rules['secure-ray-services']).toEqual(['CREATE|UPDATE core/services']);
@@ -104,6 +107,7 @@ describe('ValidatingAdmissionPolicy and binding (admissionregistration.k8s.io/v1
     expect(rules['secure-ray-pod-labels-team-a']).toEqual([
       'CREATE|UPDATE core/pods,replicationcontrollers', 'CREATE|UPDATE apps/deployments,replicasets,statefulsets,daemonsets', 'CREATE|UPDATE batch/jobs,cronjobs',
     ]);
+    expect(rules['secure-ray-ray-team-a']).toEqual(['CREATE|UPDATE ray.io/rayclusters,rayjobs,rayservices,raycronjobs']);
   });
 
   test('validationActions pass through', () => {
@@ -168,7 +172,7 @@ describe('CEL text', () => {
     const calls = new Set<string>();
     for (const set of SETS) for (const e of celExpressions(set)) for (const m of e.expression.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\(/g)) calls.add(m[1]);
     expect([...calls].sort()).toEqual([
-      'all', 'contains', 'exists', 'filter', 'hasValue', 'isGreaterThan', 'isLessThan', 'join', 'lowerAscii', 'map', 'orValue', 'quantity', 'size', 'startsWith', 'string',
+      'all', 'contains', 'dyn', 'exists', 'filter', 'hasValue', 'isGreaterThan', 'isLessThan', 'join', 'lowerAscii', 'map', 'orValue', 'quantity', 'size', 'startsWith', 'string',
     ]);
   });
 });

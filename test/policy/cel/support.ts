@@ -92,8 +92,17 @@ const GVR = {
   deployments: { group: 'apps', version: 'v1', kind: 'Deployment', resource: 'deployments' },
   replicasets: { group: 'apps', version: 'v1', kind: 'ReplicaSet', resource: 'replicasets' },
   configmaps: { group: '', version: 'v1', kind: 'ConfigMap', resource: 'configmaps' },
+  rayclusters: { group: 'ray.io', version: 'v1', kind: 'RayCluster', resource: 'rayclusters' },
+  rayjobs: { group: 'ray.io', version: 'v1', kind: 'RayJob', resource: 'rayjobs' },
+  rayservices: { group: 'ray.io', version: 'v1', kind: 'RayService', resource: 'rayservices' },
+  raycronjobs: { group: 'ray.io', version: 'v1', kind: 'RayCronJob', resource: 'raycronjobs' },
 } as const;
 export type Resource = keyof typeof GVR;
+
+/** The resource of a Ray kind. */
+export function rayResource(kind: string): Resource {
+  return ({ RayCluster: 'rayclusters', RayJob: 'rayjobs', RayService: 'rayservices', RayCronJob: 'raycronjobs' } as Record<string, Resource>)[kind];
+}
 
 /** A request as the API server builds it, for `object` (CREATE), `oldObject` → `object` (UPDATE) or `oldObject` (DELETE). */
 export function request(resource: Resource, operation: 'CREATE' | 'UPDATE' | 'DELETE', user: User,
