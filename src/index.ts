@@ -41,7 +41,7 @@ export {
 export {
   TenantAdmissionPolicy, TenantAdmissionPolicyProps, KyvernoClusterPolicyOptions, KyvernoFailureAction, tenantAdmissionPolicyManifest,
 } from './admission/kyverno-policy';
-export { kyvernoTestFile, KyvernoTestFileOptions, KyvernoTestCase, KyvernoResult } from './admission/kyverno-test';
+export { kyvernoTestFile, KyvernoTestFileOptions, KyvernoTestCase, KyvernoResult, KyvernoPolicyType } from './admission/kyverno-test';
 
 // The policy engine (shared by the constructs, the `secure-ray` CLI and the validation plugin).
 export {

@@ -80,7 +80,7 @@ describe('the public API', () => {
     // Values only (types vanish at run time); the type exports are held by docs/API.md's drift test.
     expect(Object.keys(api).sort()).toEqual([
       'AdmissionAction', 'AdmissionEngine', 'AutoscalerVersion', 'ClusterConnections', 'DEFAULT_POD_SECURITY_VERSION',
-      'DEFAULT_RAY_VERSION', 'EmptyDirMedium', 'KyvernoFailureAction', 'MIN_POD_SECURITY_VERSION', 'NetworkMode', 'NetworkPeer',
+      'DEFAULT_RAY_VERSION', 'EmptyDirMedium', 'KyvernoFailureAction', 'KyvernoPolicyType', 'MIN_POD_SECURITY_VERSION', 'NetworkMode', 'NetworkPeer',
       'PROTECTED_NODE_LABEL_KEY', 'PortProtocol', 'PortTarget', 'PropsError', 'Protocol', 'RAY_GID', 'RAY_UID', 'RULE_IDS',
       'RayAuthentication', 'RayPort', 'RayVolume', 'SYNC_WAVE_ANNOTATION', 'SecureRayValidation', 'SecureRayValidationPropsError',
       'SecureTenantRayCluster', 'SecureTenantRayJob', 'SecureTenantRayService', 'ServiceUpgradeStrategy', 'SubmissionMode', 'SyncWaves',

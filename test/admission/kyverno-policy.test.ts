@@ -3,7 +3,8 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments, stringify } from 'yaml';
 import {
-  ADMISSION_RULES, CONTAINER_LISTS, KyvernoFailureAction, kyvernoTestFile, TenantAdmissionPolicy, tenantAdmissionPolicyManifest, tenantRuleNames,
+  ADMISSION_RULES, CONTAINER_LISTS, KyvernoFailureAction, KyvernoPolicyType, kyvernoTestFile, TenantAdmissionPolicy, tenantAdmissionPolicyManifest,
+  tenantRuleNames,
 } from '../../src/admission';
 import { checkManifests } from '../../src/policy/engine';
 import { TenantProfile } from '../../src/tenant';
@@ -40,6 +41,7 @@ function expectFixture(file: string, content: string): void {
 const own = ownResources();
 const testFile = kyvernoTestFile({
   name: 'secure-ray-tenant-guardrails',
+  policyType: KyvernoPolicyType.CLUSTER_POLICY,
   policyName: POLICY_NAME,
   policyFiles: ['policy.yaml'],
   resourceFiles: ['resources.yaml', ...SEED_FILES],
