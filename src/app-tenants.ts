@@ -28,34 +28,40 @@ export interface TenantUse {
   readonly dnsProp?: string;
 }
 
-/** The uses declared in one app (on its root), and the last verdict over them. */
-interface Registry {
-  readonly uses: { readonly path: string; readonly use: TenantUse }[];
+
+/**
+ * An app-level list of entries kept on the app's root under `key` (a `Symbol.for` key, so two copies
+ * of the library share it), checked by one validation on the root that `check` adds the first time.
+ * Constructs are never removed from a cdk8s app in practice, so entries only grow: the verdict is
+ * kept until another entry is added.
+ */
+export function addToAppList<T>(construct: IConstruct, key: symbol, entry: T, check: (entries: readonly T[]) => string[]): void {
+  const root = construct.node.root as unknown as Record<symbol, AppList<T> | undefined> & IConstruct;
+  let list = root[key];
+  if (!list) {
+    const created: AppList<T> = { entries: [] };
+    Object.defineProperty(root, key, { value: created });
+    root.node.addValidation({
+      validate: () => {
+        if (created.verdict?.count !== created.entries.length) created.verdict = { count: created.entries.length, errors: check(created.entries) };
+        return created.verdict.errors;
+      },
+    });
+    list = created;
+  }
+  list.entries.push(entry);
+}
+
+interface AppList<T> {
+  readonly entries: T[];
   verdict?: { readonly count: number; readonly errors: string[] };
 }
 
-/**
- * Records what a construct uses, on the app's root; the first declaration adds the app-level
- * check to the root. Constructs are never removed from a cdk8s app in practice, so the uses only
- * grow: the verdict is kept until another is declared.
- */
+/** Records what a construct uses, on the app's root (see {@link addToAppList}). */
 export function declareTenantUse(construct: IConstruct, use: TenantUse): void {
-  const root = construct.node.root as unknown as Record<symbol, Registry | undefined> & IConstruct;
-  let registry = root[REGISTRY];
-  if (!registry) {
-    registry = { uses: [] };
-    Object.defineProperty(root, REGISTRY, { value: registry });
-    const r = registry;
-    root.node.addValidation({ validate: () => verdict(r) });
-  }
-  registry.uses.push({ path: construct.node.path, use });
+  addToAppList(construct, REGISTRY, { path: construct.node.path, use }, checkTenantUses);
 }
 
-function verdict(registry: Registry): string[] {
-  const count = registry.uses.length;
-  if (registry.verdict?.count !== count) registry.verdict = { count, errors: checkTenantUses(registry.uses) };
-  return registry.verdict.errors;
-}
 
 /** The problems of the tenants the given constructs use, one line each. */
 export function checkTenantUses(uses: readonly { readonly path: string; readonly use: TenantUse }[]): string[] {

@@ -11,6 +11,7 @@
  * @module
  */
 import { IConstruct } from 'constructs';
+import { addToAppList } from './app-tenants';
 
 const REGISTRY = Symbol.for('cdk8s-secure-ray.workloadNames');
 
@@ -26,27 +27,9 @@ export interface WorkloadName {
   readonly path: string;
 }
 
-interface Registry {
-  readonly names: WorkloadName[];
-  verdict?: { readonly count: number; readonly errors: string[] };
-}
-
-/** Records a workload's name on the app's root; the first adds the app-level check. */
+/** Records a workload's name on the app's root; one app-level validation judges them all. */
 export function declareWorkloadName(construct: IConstruct, kind: string, namespace: string, name: string): void {
-  const root = construct.node.root as unknown as Record<symbol, Registry | undefined> & IConstruct;
-  let registry = root[REGISTRY];
-  if (!registry) {
-    registry = { names: [] };
-    Object.defineProperty(root, REGISTRY, { value: registry });
-    const r = registry;
-    root.node.addValidation({
-      validate: () => {
-        if (r.verdict?.count !== r.names.length) r.verdict = { count: r.names.length, errors: workloadNameCollisions(r.names) };
-        return r.verdict.errors;
-      },
-    });
-  }
-  registry.names.push({ kind, namespace, name, path: construct.node.path });
+  addToAppList(construct, REGISTRY, { kind, namespace, name, path: construct.node.path }, workloadNameCollisions);
 }
 
 /** One line per namespace/name used by more than one workload. */
