@@ -164,6 +164,11 @@ describe('SecureTenantRayCluster: synth-time validation fails on every violation
     expect(msg).toContain('a secure-ray.io/* label the library did not set');
   });
 
+  test('a patch that gives a group a library label through the group\'s own labels (KubeRay merges them into the pods)', () => {
+    const msg = synthError({}, (c) => c.resource.addJsonPatch(JsonPatch.add('/spec/headGroupSpec/labels', { 'secure-ray.io/workload': 'rayservice-x' })));
+    expect(msg).toContain('[test/ray] generate-network-policies: spec.headGroupSpec.labels["secure-ray.io/workload"] = "rayservice-x"');
+  });
+
   test('a limit over the tenant max names path, value, bound and fix', () => {
     const msg = synthError({ workerGroups: [{ groupName: 'big', resources: { cpu: { request: '1', limit: '8' } } }] });
     expect(msg).toContain('[test/ray] enforce-tenant-isolation: spec.workerGroupSpecs[0].template.spec.containers[0].resources.limits.cpu = "8"');

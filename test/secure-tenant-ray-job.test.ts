@@ -328,6 +328,16 @@ describe('SecureTenantRayJob: what a patch breaks fails synthesis', () => {
     expect(err).toMatch(/spec\.submitterPodTemplate\.metadata\.labels\["secure-ray\.io\/workload"\] = "rayjob-sum".*a secure-ray\.io\/\* label the library did not set/);
   });
 
+  test('a group\'s own labels (KubeRay merges them over the template\'s) that move the workers to another workload\'s policies', () => {
+    const err = synthError({}, (j) => j.resource.addJsonPatch(JsonPatch.add('/spec/rayClusterSpec/workerGroupSpecs/0/labels', { 'secure-ray.io/workload': 'rayjob-other' })));
+    expect(err).toMatch(/spec\.rayClusterSpec\.workerGroupSpecs\[0\]\.labels\["secure-ray\.io\/workload"\] = "rayjob-other".*the label the workload's NetworkPolicies select/);
+  });
+
+  test('a group label that adds another library label (the head would gain a submitter\'s access)', () => {
+    const err = synthError({}, (j) => j.resource.addJsonPatch(JsonPatch.add('/spec/rayClusterSpec/headGroupSpec/labels', { 'secure-ray.io/submitter': 'other' })));
+    expect(err).toMatch(/spec\.rayClusterSpec\.headGroupSpec\.labels\["secure-ray\.io\/submitter"\] = "other".*a secure-ray\.io\/\* label the library did not set/);
+  });
+
   test('removing the submitter label', () => {
     const err = synthError({}, (j) => j.resource.addJsonPatch(JsonPatch.remove('/spec/submitterPodTemplate/metadata/labels/secure-ray.io~1submitter')));
     expect(err).toMatch(/spec\.submitterPodTemplate\.metadata\.labels\["secure-ray\.io\/submitter"\]/);

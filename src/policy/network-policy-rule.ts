@@ -140,31 +140,35 @@ export function checkPinnedPorts(clusterSpec: JsonObject, plan: PinnedPortPlan, 
 }
 
 /**
- * The labels the workload's NetworkPolicies select by must be on every pod template they are meant
- * for, with the generated value: a patch that removes or changes one leaves those pods outside
- * their policies (and, behind the namespace's default-deny, cut off).
+ * The labels the workload's NetworkPolicies select by, on the pods KubeRay will build from each
+ * template: the template's labels merged with the group's own `labels`, which win (KubeRay's
+ * `mergeLabels`). Each expected label must be there with its value, and no other `secure-ray.io/*`
+ * label may be (a pod carrying one would join the policies of the workload it names). A violation
+ * points at the field that set the value: the group's `labels` when it does, else the template's.
  */
-export function checkTemplateLabels(templates: readonly { readonly path: string; readonly template: JsonValue | undefined }[],
-  labels: Readonly<Record<string, string>>): Violation[] {
+export function checkTemplateLabels(templates: readonly PodLabelSource[], labels: Readonly<Record<string, string>>): Violation[] {
   const out: Violation[] = [];
-  for (const { path, template } of templates) {
-    const actual = asObject(asObject(asObject(template)?.metadata)?.labels) ?? {};
+  for (const { path, template, groupLabels, groupLabelsPath } of templates) {
+    const fromTemplate = asObject(asObject(asObject(template)?.metadata)?.labels) ?? {};
+    const fromGroup = asObject(groupLabels) ?? {};
+    const actual: Record<string, JsonValue | undefined> = { ...fromTemplate, ...fromGroup };
+    const where = (k: string) => (groupLabelsPath !== undefined && k in fromGroup ? `${groupLabelsPath}["${k}"]` : `${path}.metadata.labels["${k}"]`);
     for (const [k, v] of Object.entries(labels)) {
       if (actual[k] === v) continue;
       out.push({
         rule: RULE,
-        path: `${path}.metadata.labels["${k}"]`,
+        path: where(k),
         value: actual[k],
         bound: v,
         message: 'the label the workload\'s NetworkPolicies select these pods by was changed or removed: the pods would be outside their policies',
-        fix: 'remove the patch that changed the template\'s labels',
+        fix: 'remove the patch that changed the pods\' labels',
       });
     }
     for (const k of Object.keys(actual)) {
       if (!k.startsWith(LIBRARY_LABEL_PREFIX) || k in labels) continue;
       out.push({
         rule: RULE,
-        path: `${path}.metadata.labels["${k}"]`,
+        path: where(k),
         value: actual[k],
         bound: 'absent',
         message: `a ${LIBRARY_LABEL_PREFIX}* label the library did not set: these pods would join the NetworkPolicies of the workload it names`,
@@ -175,12 +179,24 @@ export function checkTemplateLabels(templates: readonly { readonly path: string;
   return out;
 }
 
-/** The head and worker templates of a cluster spec, with their paths. */
-export function clusterTemplates(cluster: JsonObject, specPath: string): { path: string; template: JsonValue | undefined }[] {
-  const head = asObject(cluster.headGroupSpec);
+/** Where a pod's labels come from: its template and, for a Ray group, the group's `labels` (which win). */
+export interface PodLabelSource {
+  /** The template's path, e.g. `spec.workerGroupSpecs[0].template`. */
+  readonly path: string;
+  /** The pod template. */
+  readonly template: JsonValue | undefined;
+  /** The group's `labels`, merged over the template's by KubeRay. */
+  readonly groupLabels?: JsonValue;
+  /** Their path, e.g. `spec.workerGroupSpecs[0].labels`. */
+  readonly groupLabelsPath?: string;
+}
+
+/** The head and worker groups of a cluster spec: their templates and own labels, with their paths. */
+export function clusterTemplates(cluster: JsonObject, specPath: string): PodLabelSource[] {
+  const group = (g: JsonValue | undefined, path: string): PodLabelSource => {
+    const o = asObject(g);
+    return { path: `${path}.template`, template: o?.template, groupLabels: o?.labels, groupLabelsPath: `${path}.labels` };
+  };
   const workers = Array.isArray(cluster.workerGroupSpecs) ? cluster.workerGroupSpecs : [];
-  return [
-    { path: `${specPath}.headGroupSpec.template`, template: head?.template },
-    ...workers.map((w, i) => ({ path: `${specPath}.workerGroupSpecs[${i}].template`, template: asObject(w)?.template })),
-  ];
+  return [group(cluster.headGroupSpec, `${specPath}.headGroupSpec`), ...workers.map((w, i) => group(w, `${specPath}.workerGroupSpecs[${i}]`))];
 }
