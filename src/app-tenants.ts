@@ -26,6 +26,8 @@ export interface TenantUse {
   readonly dns?: DnsTarget;
   /** The prop that sets the DNS target, for the message (e.g. `network.dns`). */
   readonly dnsProp?: string;
+  /** Where the KubeRay operator its policies let in runs (a RayJob's or RayService's `network.operator`), if any. */
+  readonly operator?: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
 }
 
 
@@ -74,6 +76,7 @@ export function checkTenantUses(uses: readonly { readonly path: string; readonly
       origins.push(path);
     }
     if (use.dns) dns.push({ ...use.dns, where: `${path} (${use.dnsProp ?? 'dns'})` });
+    if (use.operator) dns.push({ ...use.operator, role: 'operator', where: `${path} (network.operator)` });
   }
   if (defs.length === 0) return [];
   return tenantSetProblems(defs, dns).map((p) => {

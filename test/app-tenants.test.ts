@@ -1,5 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
-import { PropsError, SecureRayValidation, SecureTenantRayCluster, TenantAdmission, TenantAdmissionPolicy, TenantNamespace, TenantProfile } from '../src';
+import {
+  PropsError, SecureRayValidation, SecureTenantRayCluster, SecureTenantRayJob, SecureTenantRayService, TenantAdmission, TenantAdmissionPolicy, TenantNamespace, TenantProfile,
+} from '../src';
 import { errorOf, newChart } from './support/manifests';
 
 /**
@@ -139,5 +141,32 @@ describe('DNS egress may not point into a tenant\'s namespace', () => {
     new TenantNamespace(chart, 'a', { tenant: teamA, dns: { namespace: 'node-local-dns', podLabels: { 'k8s-app': 'node-local-dns' }, port: 5353 } });
     new TenantNamespace(chart, 'b', { tenant: teamB });
     expect(Testing.synth(chart).filter((m) => m.metadata.name === 'allow-dns-egress')).toHaveLength(2);
+  });
+});
+
+describe('the KubeRay operator may not be placed in a tenant\'s namespace', () => {
+  const teamA = new TenantProfile({ name: 'team-a', bounds });
+  const teamB = new TenantProfile({ name: 'team-b', bounds });
+  const inTeamB = { namespace: 'team-b', podLabels: { app: 'anything' } };
+
+  test('SecureTenantRayJob: network.operator in team-b\'s namespace would let team-b\'s pods into team-a\'s dashboard', () => {
+    const { chart } = newChart();
+    new SecureTenantRayJob(chart, 'job', { tenant: teamA, name: 'job', entrypoint: 'python x.py', network: { operator: inTeamB } });
+    new TenantNamespace(chart, 'b', { tenant: teamB });
+    expect(errorOf(() => Testing.synth(chart))).toContain('tenants: test/job (network.operator) lets the KubeRay operator in from namespace "team-b", '
+      + 'tenant "team-b"\'s namespace: that tenant\'s pods labelled app=anything could reach the dashboards (8265)');
+  });
+
+  test('SecureTenantRayService: in its own tenant\'s namespace too', () => {
+    const { chart } = newChart();
+    new SecureTenantRayService(chart, 'svc', { tenant: teamA, name: 'svc', serveConfig: {}, network: { operator: { namespace: 'team-a' } } });
+    expect(errorOf(() => Testing.synth(chart))).toContain('test/svc (network.operator) lets the KubeRay operator in from namespace "team-a"');
+  });
+
+  test('the passing twin: the operator in a namespace of its own', () => {
+    const { chart } = newChart();
+    new SecureTenantRayJob(chart, 'job', { tenant: teamA, name: 'job', entrypoint: 'python x.py', network: { operator: { namespace: 'ray-system' } } });
+    new TenantNamespace(chart, 'b', { tenant: teamB });
+    expect(Testing.synth(chart).filter((d) => d.kind === 'RayJob')).toHaveLength(1);
   });
 });

@@ -57,8 +57,8 @@ export function resolveWorkloadBase(scope: Construct, props: WorkloadBaseProps):
   }
   const where = (prop: string) => `${path}: ${prop}`;
   const network = resolveNetworkOptions(where('network'), props.network);
-  // The tenant (and its DNS target) joins the app-level check of every tenant the app uses.
-  declareTenantUse(scope, { tenants: [props.tenant], dns: network.dns, dnsProp: 'network.dns' });
+  // The tenant (and its DNS target and operator location) joins the app-level check of every tenant the app uses.
+  declareTenantUse(scope, { tenants: [props.tenant], dns: network.dns, dnsProp: 'network.dns', operator: network.operator });
   return {
     tenant: props.tenant,
     where,

@@ -47,14 +47,20 @@ export interface TenantSetProblem {
   readonly fix: string;
 }
 
-/** A DNS egress target some object of the set renders, and where. */
+/**
+ * A platform peer some object of the set lets its pods talk to, and where: the DNS pods its DNS
+ * egress rule reaches, or the KubeRay operator pods its head policy lets in. Either must live
+ * outside every tenant's namespace, or that tenant's pods would match the rule.
+ */
 export interface DnsUse {
-  /** The namespace of the DNS pods. */
+  /** What the peer is. @default 'dns' */
+  readonly role?: 'dns' | 'operator';
+  /** The namespace of the peer's pods. */
   readonly namespace: string;
-  /** The DNS pods' labels. */
+  /** The peer pods' labels. */
   readonly podLabels: Readonly<Record<string, string>>;
-  /** The DNS port. */
-  readonly port: number;
+  /** The DNS port (for `dns`). */
+  readonly port?: number;
   /** Who renders it, for the message (e.g. `TenantNamespace(team-a).dns`). */
   readonly where: string;
 }
@@ -98,7 +104,8 @@ function normalized(def: TenantDefinition): string {
  *   by label), the same node label (key and value: each would be scheduled on the other's
  *   nodes) or the same taint (key and value: each tolerates the other's nodes);
  * - a DNS egress target in a tenant's namespace (a "DNS" rule that lets every pod reach that
- *   tenant's pods).
+ *   tenant's pods), or a KubeRay operator location there (that tenant's pods would be let in to
+ *   the dashboards of other tenants' RayJobs and RayServices).
  */
 export function tenantSetProblems(defs: readonly TenantDefinition[], dns: readonly DnsUse[] = []): TenantSetProblem[] {
   const out: TenantSetProblem[] = [];
@@ -168,7 +175,13 @@ export function tenantSetProblems(defs: readonly TenantDefinition[], dns: readon
     const owner = distinct.find((t) => t.placement.namespace === use.namespace);
     if (!owner) continue;
     const labels = Object.entries(use.podLabels).map(([k, v]) => `${k}=${v}`).join(',');
-    out.push({
+    out.push(use.role === 'operator' ? {
+      tenants: [owner.def.name],
+      index: owner.index,
+      message: `${use.where} lets the KubeRay operator in from namespace "${use.namespace}", tenant "${owner.def.name}"'s namespace: that tenant's `
+        + `pods labelled ${labels} could reach the dashboards (8265) and Serve ports (8000) of the workloads with the rule`,
+      fix: 'set network.operator to the namespace the KubeRay operator is installed in (kuberay-system by default), never a tenant\'s namespace',
+    } : {
       tenants: [owner.def.name],
       index: owner.index,
       message: `${use.where} points DNS egress at namespace "${use.namespace}", tenant "${owner.def.name}"'s namespace: every pod with the rule `
