@@ -1,6 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  PropsError, SecureRayValidation, SecureTenantRayCluster, SecureTenantRayJob, SecureTenantRayService, TenantAdmission, TenantAdmissionPolicy, TenantNamespace, TenantProfile,
+  PropsError, SecureRayValidation, SecureTenantRayCluster, SecureTenantRayJob, SecureTenantRayService, TenantAdmission, TenantAdmissionPolicy,
+  TenantNamespace, TenantProfile,
 } from '../src';
 import { errorOf, newChart } from './support/manifests';
 
