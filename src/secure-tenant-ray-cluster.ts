@@ -13,7 +13,7 @@ import { RayClusterNetworkPolicy } from './network/cluster-network-policy';
 import { ClusterConnections } from './network/connections';
 import { NetworkOptions, resolveNetworkOptions } from './network/options';
 import { LIBRARY_MANAGED_LABEL } from './policy/library-labels';
-import { checkPinnedPorts, checkTemplateLabels, clusterTemplates } from './policy/network-policy-rule';
+import { checkPinnedPorts, checkRenderedName, checkTemplateLabels, clusterTemplates } from './policy/network-policy-rule';
 import { PinnedPortPlan } from './policy/pinned-ports';
 import { Violation } from './policy/types';
 import { deepFreeze, KeptRenderObject, withKeptRender } from './shared-render';
@@ -173,18 +173,8 @@ export class SecureTenantRayCluster extends Construct {
 
   /** The kind's own checks: the name the policies select by, and the pinned ports. */
   private checks(json: JsonObject): Violation[] {
-    const violations: Violation[] = [];
-    const name = asObject(json.metadata)?.name;
-    if (name !== this.name) {
-      violations.push({
-        rule: 'generate-network-policies',
-        path: 'metadata.name',
-        value: name,
-        bound: this.name,
-        message: 'the RayCluster\'s name was changed after construction: its pods would carry another ray.io/cluster label than its NetworkPolicies select',
-        fix: 'set the name with the name prop, not a patch',
-      });
-    }
+    const violations: Violation[] = [...checkRenderedName(json, this.name, 'RayCluster',
+      'its pods would carry another ray.io/cluster label than its NetworkPolicies select')];
     if (this.pinnedPorts) violations.push(...checkPinnedPorts(asObject(json.spec) ?? {}, this.pinnedPorts));
     violations.push(...checkTemplateLabels(clusterTemplates(asObject(json.spec) ?? {}, 'spec'), {}));
     return violations;

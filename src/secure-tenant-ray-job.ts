@@ -7,7 +7,7 @@ import { containerSecurityContext, renderResources } from './cluster/pod-templat
 import { resolveBoundedResources, resolveClusterConfig } from './cluster/resolve';
 import { ResolvedResources } from './cluster/resolved';
 import { JudgedWorkload, WorkloadVerdict } from './cluster/verdict';
-import { resolveWorkloadBase, syncWave, workloadName, WorkloadSyncWaves } from './cluster/workload';
+import { RENAMED_WORKLOAD, resolveWorkloadBase, syncWave, workloadName, WorkloadSyncWaves } from './cluster/workload';
 import { SYNC_WAVE_ANNOTATION, SyncWaves } from './gitops';
 import { RayJob, RayJobSpec } from '../imports/rayjob-ray.io';
 import { INJECTED_RESOURCES, RAY_LABELS, RAY_PORTS } from './kuberay/constants';
@@ -19,7 +19,7 @@ import { NetworkPeer } from './network/peer';
 import { RayPort } from './network/port';
 import { LIBRARY_LABELS, LIBRARY_MANAGED_LABEL } from './policy/library-labels';
 import { operatorPeer } from './policy/network-policies';
-import { checkPinnedPorts, checkTemplateLabels, clusterTemplates } from './policy/network-policy-rule';
+import { checkPinnedPorts, checkRenderedName, checkTemplateLabels, clusterTemplates } from './policy/network-policy-rule';
 import { PinnedPortPlan } from './policy/pinned-ports';
 import { Violation } from './policy/types';
 import { ContainerResources } from './ray-group';
@@ -300,7 +300,7 @@ export class SecureTenantRayJob extends Construct {
   /** The labels the policies select by, still on every template; the pinned ports. */
   private checks(json: JsonObject, workload: Record<string, string>, submitter: Record<string, string>): Violation[] {
     const spec = asObject(json.spec) ?? {};
-    const out: Violation[] = [];
+    const out: Violation[] = [...checkRenderedName(json, this.name, 'RayJob', RENAMED_WORKLOAD)];
     const cluster = asObject(spec.rayClusterSpec);
     if (cluster && this.networkPolicy) {
       out.push(...checkTemplateLabels(clusterTemplates(cluster, 'spec.rayClusterSpec'), workload));

@@ -6,7 +6,7 @@ import { renderClusterSpec } from './cluster/cluster-spec';
 import { RayClusterConfig } from './cluster/config';
 import { resolveClusterConfig } from './cluster/resolve';
 import { WorkloadVerdict } from './cluster/verdict';
-import { resolveWorkloadBase, syncWave, workloadName, WorkloadSyncWaves } from './cluster/workload';
+import { RENAMED_WORKLOAD, resolveWorkloadBase, syncWave, workloadName, WorkloadSyncWaves } from './cluster/workload';
 import { SYNC_WAVE_ANNOTATION, SyncWaves } from './gitops';
 import { RAY_PORTS } from './kuberay/constants';
 import { asArray, asObject, JsonObject } from './kubernetes/json';
@@ -15,7 +15,7 @@ import { ClusterConnections } from './network/connections';
 import { NetworkOptions } from './network/options';
 import { LIBRARY_LABELS, LIBRARY_MANAGED_LABEL } from './policy/library-labels';
 import { operatorPeer } from './policy/network-policies';
-import { checkPinnedPorts, checkTemplateLabels, clusterTemplates } from './policy/network-policy-rule';
+import { checkPinnedPorts, checkRenderedName, checkTemplateLabels, clusterTemplates } from './policy/network-policy-rule';
 import { PinnedPortPlan } from './policy/pinned-ports';
 import { Violation } from './policy/types';
 import { deepFreeze, KeptRenderObject, withKeptRender } from './shared-render';
@@ -201,7 +201,10 @@ export class SecureTenantRayService extends Construct {
   private checks(json: JsonObject, workload: Record<string, string>): Violation[] {
     const spec = asObject(json.spec) ?? {};
     const cluster = asObject(spec.rayClusterConfig) ?? {};
-    const out: Violation[] = [...checkTemplateLabels(clusterTemplates(cluster, 'spec.rayClusterConfig'), workload)];
+    const out: Violation[] = [
+      ...checkRenderedName(json, this.name, 'RayService', RENAMED_WORKLOAD),
+      ...checkTemplateLabels(clusterTemplates(cluster, 'spec.rayClusterConfig'), workload),
+    ];
     if (this.pinnedPorts) out.push(...checkPinnedPorts(cluster, this.pinnedPorts, 'spec.rayClusterConfig'));
     out.push(...checkServePort(cluster, spec.serveConfigV2));
     return out;

@@ -338,6 +338,11 @@ describe('SecureTenantRayJob: what a patch breaks fails synthesis', () => {
     expect(err).toMatch(/spec\.rayClusterSpec\.headGroupSpec\.labels\["secure-ray\.io\/submitter"\] = "other".*a secure-ray\.io\/\* label the library did not set/);
   });
 
+  test('renaming the RayJob by patch (it would slip past the app-level name check)', () => {
+    const err = synthError({}, (j) => j.resource.addJsonPatch(JsonPatch.replace('/metadata/name', 'etl')));
+    expect(err).toMatch(/metadata\.name = "etl": the RayJob's name was changed after construction.*\(bound: sum\)/);
+  });
+
   test('removing the submitter label', () => {
     const err = synthError({}, (j) => j.resource.addJsonPatch(JsonPatch.remove('/spec/submitterPodTemplate/metadata/labels/secure-ray.io~1submitter')));
     expect(err).toMatch(/spec\.submitterPodTemplate\.metadata\.labels\["secure-ray\.io\/submitter"\]/);

@@ -171,6 +171,11 @@ describe('SecureTenantRayService: what a patch or a config breaks fails synthesi
     expect(err).toMatch(/spec\.rayClusterConfig\.workerGroupSpecs\[0\]\.template\.metadata\.labels\["secure-ray\.io\/workload"\]/);
   });
 
+  test('renaming the RayService by patch', () => {
+    expect(synthError({}, (s) => s.resource.addJsonPatch(JsonPatch.replace('/metadata/name', 'other'))))
+      .toMatch(/metadata\.name = "other": the RayService's name was changed after construction/);
+  });
+
   test('a privileged head container', () => {
     const err = synthError({}, (s) => s.resource.addJsonPatch(JsonPatch.add('/spec/rayClusterConfig/headGroupSpec/template/spec/containers/0/securityContext/privileged', true)));
     expect(err).toMatch(/spec\.rayClusterConfig\.headGroupSpec\.template\.spec\.containers\[0\]\.securityContext\.privileged/);

@@ -74,6 +74,10 @@ export function syncWave(where: (prop: string) => string, waves: unknown, key: s
   return String(optionalInt(where(`syncWaves.${key}`), (waves as Record<string, unknown>)[key], fallback, -1000));
 }
 
+/** Why a RayJob's or RayService's rendered name must stay the one it was built with. */
+export const RENAMED_WORKLOAD = 'the app-level check that no two workloads share a name judged the built name, and KubeRay names the cluster, the '
+  + 'head Service and the submitter Job after it';
+
 /** KubeRay's longest RayJob and RayService name (their clusters are named `<name>-<5 chars>`). */
 export const MAX_WORKLOAD_NAME = 47;
 

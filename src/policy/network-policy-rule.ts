@@ -200,3 +200,21 @@ export function clusterTemplates(cluster: JsonObject, specPath: string): PodLabe
   const workers = Array.isArray(cluster.workerGroupSpecs) ? cluster.workerGroupSpecs : [];
   return [group(cluster.headGroupSpec, `${specPath}.headGroupSpec`), ...workers.map((w, i) => group(w, `${specPath}.workerGroupSpecs[${i}]`))];
 }
+
+/**
+ * A workload's `metadata.name` as rendered must be the one it was built with: its NetworkPolicies
+ * are named after it (and a RayCluster's select its pods by it, through `ray.io/cluster`), and the
+ * app-level check that no two workloads share a name judged that name.
+ */
+export function checkRenderedName(json: JsonObject, expected: string, kind: string, why: string): Violation[] {
+  const name = asObject(json.metadata)?.name;
+  if (name === expected) return [];
+  return [{
+    rule: RULE,
+    path: 'metadata.name',
+    value: name,
+    bound: expected,
+    message: `the ${kind}'s name was changed after construction: ${why}`,
+    fix: 'set the name with the name prop, not a patch',
+  }];
+}
