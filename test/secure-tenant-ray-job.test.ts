@@ -343,6 +343,12 @@ describe('SecureTenantRayJob: what a patch breaks fails synthesis', () => {
     expect(err).toMatch(/metadata\.name = "etl": the RayJob's name was changed after construction.*\(bound: sum\)/);
   });
 
+  test('removing the submitter template (KubeRay\'s default submitter is neither pinned nor restricted)', () => {
+    const err = synthError({}, (j) => j.resource.addJsonPatch(JsonPatch.remove('/spec/submitterPodTemplate')));
+    expect(err).toMatch(/enforce-tenant-isolation: .*submitter/);
+    expect(err).toMatch(/pod-security: .*ray-job-submitter/);
+  });
+
   test('removing the submitter label', () => {
     const err = synthError({}, (j) => j.resource.addJsonPatch(JsonPatch.remove('/spec/submitterPodTemplate/metadata/labels/secure-ray.io~1submitter')));
     expect(err).toMatch(/spec\.submitterPodTemplate\.metadata\.labels\["secure-ray\.io\/submitter"\]/);
