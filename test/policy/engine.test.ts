@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { checkDocument, checkManifests, DocumentResult, RULE_IDS } from '../../src/policy/engine';
+import { compliantCluster } from '../support/compliant';
 import { sharedPath } from '../support/manifests';
 
 function load(file: string): unknown[] {
@@ -11,26 +12,10 @@ const statuses = (d: DocumentResult) => Object.fromEntries(RULE_IDS.map((r) => [
 
 /** A RayCluster that passes the two tenant rules (bounds from annotations). */
 function compliant(): any {
-  const template = (name: string) => ({
-    metadata: { labels: { tenant: 'team-a' } },
-    spec: {
-      nodeSelector: { tenant: 'team-a' },
-      tolerations: [{ key: 'tenant', operator: 'Equal', value: 'team-a', effect: 'NoSchedule' }],
-      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{
-        name,
-        image: 'rayproject/ray:2.52.0',
-        resources: { limits: { cpu: '4', memory: '8Gi' }, requests: { cpu: '1', memory: '2Gi' } },
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-      }],
-    },
+  return compliantCluster({
+    resources: { limits: { cpu: '4', memory: '8Gi' }, requests: { cpu: '1', memory: '2Gi' } },
+    annotations: { minCpu: '1', maxCpu: '4', minMemory: '2Gi', maxMemory: '8Gi' },
   });
-  return {
-    apiVersion: 'ray.io/v1',
-    kind: 'RayCluster',
-    metadata: { name: 'rc', namespace: 'team-a', labels: { tenant: 'team-a' }, annotations: { minCpu: '1', maxCpu: '4', minMemory: '2Gi', maxMemory: '8Gi' } },
-    spec: { headGroupSpec: { template: template('ray-head') }, workerGroupSpecs: [{ groupName: 'w', template: template('ray-worker') }] },
-  };
 }
 
 describe('engine: what each kind gets', () => {

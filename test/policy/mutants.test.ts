@@ -1,31 +1,11 @@
 import { checkDocument } from '../../src/policy/engine';
+import { compliantCluster } from '../support/compliant';
 
 /**
  * One failing case per hand mutation of the security core that once survived the suite. Each test
  * names the mutation it kills; weaken the rule that way and the test goes red.
  */
-function compliant(): any {
-  const template = (name: string) => ({
-    metadata: { labels: { tenant: 'team-a' } },
-    spec: {
-      nodeSelector: { tenant: 'team-a' },
-      tolerations: [{ key: 'tenant', operator: 'Equal', value: 'team-a', effect: 'NoSchedule' }],
-      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{
-        name,
-        image: 'rayproject/ray:2.52.0',
-        resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1', memory: '1Gi' } },
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-      }],
-    },
-  });
-  return {
-    apiVersion: 'ray.io/v1',
-    kind: 'RayCluster',
-    metadata: { name: 'rc', namespace: 'team-a', labels: { tenant: 'team-a' }, annotations: { minCpu: '500m', maxCpu: '4', minMemory: '512Mi', maxMemory: '8Gi' } },
-    spec: { headGroupSpec: { template: template('ray-head') }, workerGroupSpecs: [{ groupName: 'w', template: template('ray-worker') }] },
-  };
-}
+const compliant = (): any => compliantCluster();
 const tenants = [{ name: 'team-a', taintEffect: 'NoSchedule', bounds: { minCpu: '500m', maxCpu: '4', minMemory: '512Mi', maxMemory: '8Gi' } }];
 const violations = (doc: any, rule: 'enforce-tenant-isolation' | 'generate-network-policies', withTenants = true) =>
   checkDocument(doc, withTenants ? { tenants } : {}).rules[rule].violations.map((v) => `${v.path}: ${v.message}`);

@@ -1,5 +1,6 @@
 import { checkDocument } from '../../src/policy/engine';
 import { TenantDefinition } from '../../src/policy/tenant-definition';
+import { compliantCluster } from '../support/compliant';
 
 /**
  * enforce-tenant-isolation on what KubeRay really builds: the merged pod labels, the namespace,
@@ -10,32 +11,7 @@ const bounds = { minCpu: '500m', maxCpu: '4', minMemory: '512Mi', maxMemory: '8G
 const teamA: TenantDefinition = { name: 'team-a', bounds };
 const teamB: TenantDefinition = { name: 'team-b', bounds };
 
-function template(name: string, extra: any = {}): any {
-  return {
-    metadata: { labels: { tenant: 'team-a' } },
-    spec: {
-      nodeSelector: { tenant: 'team-a' },
-      tolerations: [{ key: 'tenant', operator: 'Equal', value: 'team-a', effect: 'NoSchedule' }],
-      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{
-        name,
-        image: 'rayproject/ray:2.52.0',
-        resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1', memory: '1Gi' } },
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-        ...extra,
-      }],
-    },
-  };
-}
-
-function cluster(): any {
-  return {
-    apiVersion: 'ray.io/v1',
-    kind: 'RayCluster',
-    metadata: { name: 'rc', namespace: 'team-a', labels: { tenant: 'team-a' }, annotations: { minCpu: '500m', maxCpu: '4', minMemory: '512Mi', maxMemory: '8Gi' } },
-    spec: { headGroupSpec: { template: template('ray-head') }, workerGroupSpecs: [{ groupName: 'w', template: template('ray-worker') }] },
-  };
-}
+const cluster = (): any => compliantCluster();
 
 const isolation = (doc: any, tenants?: TenantDefinition[]) =>
   checkDocument(doc, tenants ? { tenants } : {}).rules['enforce-tenant-isolation'].violations.map((v) => `${v.path}: ${v.message}`);

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { checkDocument, checkManifests, DocumentResult, RULE_IDS } from '../../src/policy/engine';
 import { TenantDefinition } from '../../src/policy/tenant-definition';
+import { compliantTemplate } from '../support/compliant';
 import { sharedPath } from '../support/manifests';
 
 /**
@@ -14,22 +15,7 @@ const bounds = { minCpu: '500m', maxCpu: '4', minMemory: '512Mi', maxMemory: '8G
 const tenants: TenantDefinition[] = [{ name: 'team-a', bounds }];
 const annotations = { minCpu: '500m', maxCpu: '4', minMemory: '512Mi', maxMemory: '8Gi' };
 
-function template(name: string): any {
-  return {
-    metadata: { labels: { tenant: 'team-a' } },
-    spec: {
-      nodeSelector: { tenant: 'team-a' },
-      tolerations: [{ key: 'tenant', operator: 'Equal', value: 'team-a', effect: 'NoSchedule' }],
-      securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{
-        name,
-        image: 'rayproject/ray:2.52.0',
-        resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1', memory: '1Gi' } },
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-      }],
-    },
-  };
-}
+const template = (name: string): any => compliantTemplate(name);
 const clusterSpec = () => ({
   rayVersion: '2.52.0',
   authOptions: { mode: 'token' },
