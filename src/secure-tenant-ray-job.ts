@@ -15,8 +15,6 @@ import { asObject, JsonObject } from './kubernetes/json';
 import { RayClusterNetworkPolicy } from './network/cluster-network-policy';
 import { ClusterConnections } from './network/connections';
 import { NetworkOptions } from './network/options';
-import { NetworkPeer } from './network/peer';
-import { RayPort } from './network/port';
 import { LIBRARY_LABELS, LIBRARY_MANAGED_LABEL } from './policy/library-labels';
 import { operatorPeer } from './policy/network-policies';
 import { checkPinnedPorts, checkRenderedName, checkTemplateLabels, clusterTemplates } from './policy/network-policy-rule';
@@ -141,8 +139,6 @@ const RayJobResource = withKeptRender(RayJob);
 const CLUSTER_PROPS: readonly (keyof RayClusterConfig)[] = ['rayVersion', 'image', 'head', 'workerGroups', 'autoscaling', 'runAsUser', 'runAsGroup', 'authentication'];
 const SUBMITTER_CONTAINER = 'ray-job-submitter';
 const DASHBOARD = { protocol: 'TCP', port: RAY_PORTS.dashboard };
-/** Clusters the operator was already let in to by a job (once per cluster). */
-const OPERATOR_ADMITTED = new WeakSet<object>();
 
 const SECURE_TENANT_RAY_JOB = Symbol.for('cdk8s-secure-ray.SecureTenantRayJob');
 
@@ -227,11 +223,7 @@ export class SecureTenantRayJob extends Construct {
       this.connections = cluster.connections;
       pod = { image: cluster.image, runAsUser: cluster.runAsUser, runAsGroup: cluster.runAsGroup };
       if (mode === SubmissionMode.K8S_JOB) cluster.networkPolicy.addSubmitter(`Submitter-${this.node.addr}`, `${this.name}-submitter`, submitterLabels);
-      if (!OPERATOR_ADMITTED.has(cluster)) {
-        OPERATOR_ADMITTED.add(cluster);
-        const operator = NetworkPeer.pods({ ...network.operator.podLabels }, { namespace: network.operator.namespace });
-        cluster.connections.allowFrom(operator, RayPort.DASHBOARD);
-      }
+      cluster.networkPolicy.admitOperator(network.operator);
     } else {
       this.connections = new ClusterConnections(() => this.networkPolicy?.ensureHeadPolicy());
       const config = resolveClusterConfig(where, tenant, props, network, { podLabels: workload });

@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import {
-  checkDocument, NetworkPeer, PropsError, RayAuthentication, RayPort, SecureTenantRayCluster, SecureTenantRayJob, SecureTenantRayJobProps,
+  checkDocument, NetworkPeer, PortTarget, PropsError, RayAuthentication, RayPort, SecureTenantRayCluster, SecureTenantRayJob, SecureTenantRayJobProps,
   SubmissionMode, TenantProfile,
 } from '../src';
 import { buildRayJob } from '../src/kuberay';
@@ -256,6 +256,18 @@ describe('SecureTenantRayJob on an existing cluster (clusterSelector)', () => {
     const head = findObject(Testing.synth(chart), 'NetworkPolicy', 'shared-head');
     expect(head.spec.ingress.filter((r: Manifest) => JSON.stringify(r.from) === JSON.stringify([OPERATOR_PEER]))).toHaveLength(1);
     expect(head.spec.ingress).toHaveLength(3);
+  });
+
+  test('the operator\'s access is the cluster policy\'s own, not a connection declared in the user\'s name', () => {
+    const { chart } = newChart();
+    const cluster = new SecureTenantRayCluster(chart, 'shared', { tenant: teamA, name: 'shared' });
+    new SecureTenantRayJob(chart, 'a', { tenant: teamA, name: 'a', entrypoint: ENTRYPOINT, cluster });
+    expect(cluster.connections.ingressTo(PortTarget.HEAD)).toEqual([]);
+    const cluster2 = new SecureTenantRayCluster(chart, 'other', { tenant: teamA, name: 'other' });
+    new SecureTenantRayJob(chart, 'b', { tenant: teamA, name: 'b', entrypoint: ENTRYPOINT, cluster: cluster2, network: { operator: { namespace: 'ray-system' } } });
+    new SecureTenantRayJob(chart, 'c', { tenant: teamA, name: 'c', entrypoint: ENTRYPOINT, cluster: cluster2 });
+    // two operator locations: two rules (one per location), plus two submitters
+    expect(findObject(Testing.synth(chart), 'NetworkPolicy', 'other-head').spec.ingress).toHaveLength(4);
   });
 
   test('a cluster of another tenant is refused', () => {

@@ -2,10 +2,11 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ClusterConnections } from './connections';
 import { ResolvedNetwork } from './options';
-import { RAY_LABELS } from '../kuberay/constants';
+import { RAY_LABELS, RAY_PORTS } from '../kuberay/constants';
 import { JsonObject } from '../kubernetes/json';
 import {
-  ClusterNetworkSpec, DeclaredRule, headPolicySpec, isolationPolicySpec, needsHeadPolicy, submitterPolicySpec, SubmitterSpec,
+  ClusterNetworkSpec, DeclaredRule, headPolicySpec, isolationPolicySpec, needsHeadPolicy, OperatorTarget, operatorPeer, submitterPolicySpec,
+  SubmitterSpec,
 } from '../policy/network-policies';
 import { ExpectedPolicy } from '../policy/network-policy-rule';
 import { pinnedPolicyPorts } from '../policy/pinned-ports';
@@ -100,7 +101,9 @@ export class RayClusterNetworkPolicy extends Construct {
   private head?: NetworkPolicyResource;
   private readonly submitters: { readonly spec: SubmitterSpec; readonly resource: NetworkPolicyResource }[] = [];
   private readonly props: RayClusterNetworkPolicyProps;
-  /** Bumped when a submitter is added: the policies' renders are stale. */
+  /** Operator ingress added by RayJobs that run on this cluster (one rule per operator location). */
+  private readonly operatorIngress = new Map<string, DeclaredRule>();
+  /** Bumped when a submitter or an operator location is added: the policies' renders are stale. */
   private version = 0;
 
   constructor(scope: Construct, id: string, props: RayClusterNetworkPolicyProps) {
@@ -124,6 +127,18 @@ export class RayClusterNetworkPolicy extends Construct {
     return resource;
   }
 
+  /**
+   * @internal Lets the KubeRay operator at `operator` reach the head's dashboard (a RayJob that runs
+   * on this cluster: the operator reads the job's status there). Once per operator location.
+   */
+  public admitOperator(operator: OperatorTarget): void {
+    const key = JSON.stringify([operator.namespace, Object.entries(operator.podLabels).sort()]);
+    if (this.operatorIngress.has(key)) return;
+    this.operatorIngress.set(key, { peers: [operatorPeer(operator)], ports: [{ protocol: 'TCP', port: RAY_PORTS.dashboard }] });
+    this.ensureHeadPolicy();
+    this.version++;
+  }
+
   /** What the policies are generated from, with the connections declared so far. */
   private spec(): ClusterNetworkSpec {
     const p = this.props;
@@ -138,7 +153,7 @@ export class RayClusterNetworkPolicy extends Construct {
       apiServer: p.network.apiServer,
       internalPorts: plan ? pinnedPolicyPorts(plan) : undefined,
       ingress: [...(p.fixedIngress ?? []), ...declared.ingress],
-      headIngress: [...(p.fixedHeadIngress ?? []), ...declared.headIngress],
+      headIngress: [...(p.fixedHeadIngress ?? []), ...this.operatorIngress.values(), ...declared.headIngress],
       egress: declared.egress,
       submitters: this.submitters.map((x) => x.spec),
     };
