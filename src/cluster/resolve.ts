@@ -158,7 +158,7 @@ function resolveGroup(ctx: GroupContext, g: RayGroupOptions & { template?: unkno
   const template = g.template === undefined ? {} : cloneTemplate(p('template'), g.template);
   const templateSpec = objectAt(p('template.spec'), template.spec);
   const templateLabels = objectAt(p('template.metadata.labels'), objectAt(p('template.metadata'), template.metadata).labels);
-  refuseLibraryLabels(p('template.metadata.labels'), templateLabels);
+  withoutLibraryLabels(p('template.metadata.labels'), templateLabels);
   objectAt(p('template.spec.securityContext'), templateSpec.securityContext);
 
   const replicas = nodeType === 'worker' ? resolveReplicas(p, g as WorkerGroupOptions, ctx.autoscaling) : undefined;
@@ -224,7 +224,7 @@ function resolveGroup(ctx: GroupContext, g: RayGroupOptions & { template?: unkno
     sidecars,
     initContainers,
     nodeSelector: checkLabels(p('nodeSelector'), g.nodeSelector),
-    podLabels: { ...withoutReserved(p('podLabels'), checkLabels(p('podLabels'), g.podLabels)), ...(ctx.extras.podLabels ?? {}) },
+    podLabels: { ...withoutLibraryLabels(p('podLabels'), checkLabels(p('podLabels'), g.podLabels)), ...(ctx.extras.podLabels ?? {}) },
     serviceAccountName,
   });
 }
@@ -402,21 +402,16 @@ function withExtraPorts(given: readonly PortJson[], ray: Json, extra: readonly P
   return [...given, ...extra.filter((x) => !names.has(x.name))];
 }
 
-/** The user's pod labels, refusing the keys the library owns (its NetworkPolicies select by them). */
-function withoutReserved(prop: string, labels: Record<string, string>): Record<string, string> {
-  refuseLibraryLabels(prop, labels);
-  return labels;
-}
-
 /**
- * Refuses `secure-ray.io/*` keys: the library sets them on the pods of RayJobs and RayServices and
+ * The labels, refusing `secure-ray.io/*` keys: the library sets them on the pods of RayJobs and RayServices and
  * selects by them; a pod of another workload that carried one would join that workload's policies.
  */
-function refuseLibraryLabels(prop: string, labels: Readonly<Record<string, unknown>>): void {
+function withoutLibraryLabels<T extends Readonly<Record<string, unknown>>>(prop: string, labels: T): T {
   for (const k of Object.keys(labels)) {
     if (k.startsWith(LIBRARY_LABEL_PREFIX)) {
       throw new PropsError(`${prop}: ${JSON.stringify(k)} is a label the library owns: the NetworkPolicies of RayJobs and RayServices select their pods by `
         + `${LIBRARY_LABEL_PREFIX}* labels, and it sets them itself; remove it`);
     }
   }
+  return labels;
 }
