@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { declareWorkloadName } from './app-workloads';
 import { renderClusterSpec } from './cluster/cluster-spec';
 import { RayClusterConfig } from './cluster/config';
@@ -7,7 +6,7 @@ import { containerSecurityContext, renderResources } from './cluster/pod-templat
 import { resolveBoundedResources, resolveClusterConfig } from './cluster/resolve';
 import { ResolvedResources } from './cluster/resolved';
 import { JudgedWorkload, WorkloadVerdict } from './cluster/verdict';
-import { RENAMED_WORKLOAD, resolveWorkloadBase, syncWave, workloadName, WorkloadSyncWaves } from './cluster/workload';
+import { RENAMED_WORKLOAD, resolveWorkloadBase, syncWave, workloadName, WorkloadSyncWaves, yamlOfObject } from './cluster/workload';
 import { SYNC_WAVE_ANNOTATION, SyncWaves } from './gitops';
 import { RayJob, RayJobSpec } from '../imports/rayjob-ray.io';
 import { INJECTED_RESOURCES, RAY_LABELS, RAY_PORTS } from './kuberay/constants';
@@ -202,7 +201,7 @@ export class SecureTenantRayJob extends Construct {
     if (typeof suspend !== 'boolean') throw new PropsError(`${where('suspend')}: expected true or false`);
     if (suspend && onCluster) throw new PropsError(`${where('suspend')}: KubeRay cannot suspend a job on an existing cluster (clusterSelector)`);
     if (suspend && !shutdown) throw new PropsError(`${where('suspend')}: needs shutdownAfterJobFinishes (KubeRay refuses a suspended job that keeps its cluster)`);
-    const runtimeEnvYaml = props.runtimeEnv === undefined ? undefined : runtimeEnvText(where('runtimeEnv'), props.runtimeEnv);
+    const runtimeEnvYaml = props.runtimeEnv === undefined ? undefined : yamlOfObject(where('runtimeEnv'), props.runtimeEnv, 'an object (a Ray runtime environment)');
     const workload = { [LIBRARY_LABELS.workload]: `rayjob-${this.name}` };
     const submitterLabels = { [LIBRARY_LABELS.submitter]: this.name };
     const waves = props.syncWaves;
@@ -303,17 +302,6 @@ export class SecureTenantRayJob extends Construct {
     }
     return out;
   }
-}
-
-function runtimeEnvText(prop: string, env: unknown): string {
-  if (env === null || typeof env !== 'object' || Array.isArray(env)) throw new PropsError(`${prop}: expected an object (a Ray runtime environment)`);
-  let text: string;
-  try {
-    text = stringify(JSON.parse(JSON.stringify(env)));
-  } catch (e) {
-    throw new PropsError(`${prop}: not plain data (${String((e as Error)?.message ?? e)})`);
-  }
-  return text;
 }
 
 interface ResolvedSubmitter { readonly image: string; readonly resources: ResolvedResources }

@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
-import { parseDocument, stringify } from 'yaml';
+import { parseDocument } from 'yaml';
 import { declareWorkloadName } from './app-workloads';
 import { RayService, RayServiceSpec } from '../imports/rayservice-ray.io';
 import { renderClusterSpec } from './cluster/cluster-spec';
 import { RayClusterConfig } from './cluster/config';
 import { resolveClusterConfig } from './cluster/resolve';
 import { WorkloadVerdict } from './cluster/verdict';
-import { RENAMED_WORKLOAD, resolveWorkloadBase, syncWave, workloadName, WorkloadSyncWaves } from './cluster/workload';
+import { RENAMED_WORKLOAD, resolveWorkloadBase, syncWave, workloadName, WorkloadSyncWaves, yamlOfObject } from './cluster/workload';
 import { SYNC_WAVE_ANNOTATION, SyncWaves } from './gitops';
 import { RAY_PORTS } from './kuberay/constants';
 import { asArray, asObject, JsonObject } from './kubernetes/json';
@@ -220,14 +220,7 @@ function serveConfigText(prop: string, config: unknown): string {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new PropsError(`${prop}: expected a YAML mapping (applications: [...])`);
     return config;
   }
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw new PropsError(`${prop}: expected an object or a YAML string (the Ray Serve config, applications: [...]), got ${describe(config)}`);
-  }
-  try {
-    return stringify(JSON.parse(JSON.stringify(config)));
-  } catch (e) {
-    throw new PropsError(`${prop}: not plain data (${String((e as Error)?.message ?? e)})`);
-  }
+  return yamlOfObject(prop, config, 'an object or a YAML string (the Ray Serve config, applications: [...])');
 }
 
 /**

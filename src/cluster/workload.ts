@@ -6,6 +6,7 @@
  */
 import { Names } from 'cdk8s';
 import { Construct } from 'constructs';
+import { stringify } from 'yaml';
 import { declareTenantUse } from '../app-tenants';
 import { isDns1035Label } from '../kubernetes/names';
 import { NetworkOptions, ResolvedNetwork, resolveNetworkOptions } from '../network/options';
@@ -91,4 +92,14 @@ export function workloadName(scope: Construct, where: (prop: string) => string, 
   const derived = Names.toDnsLabel(scope, { maxLen: MAX_WORKLOAD_NAME });
   if (!isDns1035Label(derived)) throw new PropsError(`${where('name')}: the name derived from the construct path, ${JSON.stringify(derived)}, is not ${what}; set name`);
   return derived;
+}
+
+/** An object prop (a Ray runtime environment, a Serve config) as YAML text; it must be plain data. */
+export function yamlOfObject(prop: string, value: unknown, expected: string): string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new PropsError(`${prop}: expected ${expected}, got ${describe(value)}`);
+  try {
+    return stringify(JSON.parse(JSON.stringify(value)));
+  } catch (e) {
+    throw new PropsError(`${prop}: not plain data (${String((e as Error)?.message ?? e)})`);
+  }
 }
