@@ -11,7 +11,7 @@ import { loadDocs } from './helpers';
 import { buildRayCronJob, buildRayJob, buildRayService, KubeRayNote, KubeRayRefusal } from '../../src/kuberay';
 import type { RayPod } from '../../src/kuberay';
 import type { JsonObject } from '../../src/policy/types';
-import { announce, params, timeoutFor } from '../property/support';
+import { announce, mutate, params, timeoutFor } from '../property/support';
 import { sharedPath } from '../support/manifests';
 
 const RUNS = { anything: 500, mutated: 600 };
@@ -61,26 +61,6 @@ function buildAndCheck(doc: unknown): void {
     }
   }
   expect(JSON.stringify(doc)).toBe(before);
-}
-
-/** Sets (or deletes) the value at a random path of a deep copy. */
-function mutate(doc: unknown, choices: number[], replacement: unknown, del: boolean): unknown {
-  const copy = JSON.parse(JSON.stringify(doc));
-  let node: any = copy;
-  for (const c of choices) {
-    if (node === null || typeof node !== 'object') break;
-    const keys = Object.keys(node);
-    if (keys.length === 0) break;
-    const k = keys[c % keys.length];
-    const child = node[k];
-    if (child === null || typeof child !== 'object' || c % 3 === 0) {
-      if (del) delete node[k];
-      else node[k] = replacement;
-      return copy;
-    }
-    node = child;
-  }
-  return copy;
 }
 
 describe('the KubeRay models never throw and return well-formed results', () => {

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
-import { announce, params, timeoutFor } from './support';
+import { announce, mutate, params, timeoutFor } from './support';
 import { checkManifests, CheckOptions, RULE_IDS, TenantDefinition } from '../../src';
 import { sharedPath } from '../support/manifests';
 
@@ -82,26 +82,6 @@ function readSamples(): unknown[] {
     }
   }
   return out;
-}
-
-/** Sets (or deletes) the value at a random path of a deep copy. */
-function mutate(doc: unknown, choices: number[], replacement: unknown, del: boolean): unknown {
-  const copy = JSON.parse(JSON.stringify(doc));
-  let node: any = copy;
-  for (const c of choices) {
-    if (node === null || typeof node !== 'object') break;
-    const keys = Object.keys(node);
-    if (keys.length === 0) break;
-    const k = keys[c % keys.length];
-    const child = node[k];
-    if (child === null || typeof child !== 'object' || c % 3 === 0) {
-      if (del) delete node[k];
-      else node[k] = replacement;
-      return copy;
-    }
-    node = child;
-  }
-  return copy;
 }
 
 describe('checkManifests never throws and returns well-formed results', () => {

@@ -46,3 +46,23 @@ export function announce(file: string, runs: Record<string, number>): void {
   // eslint-disable-next-line no-console
   console.log(`${file}: FC_SEED=${SEED} (replay: FC_SEED=${SEED} FC_NUM_RUNS=<n> npx jest ${file}); runs: ${list}`);
 }
+
+/** Sets (or deletes) the value at a random path of a deep copy. */
+export function mutate(doc: unknown, choices: number[], replacement: unknown, del: boolean): unknown {
+  const copy = JSON.parse(JSON.stringify(doc));
+  let node: any = copy;
+  for (const c of choices) {
+    if (node === null || typeof node !== 'object') break;
+    const keys = Object.keys(node);
+    if (keys.length === 0) break;
+    const k = keys[c % keys.length];
+    const child = node[k];
+    if (child === null || typeof child !== 'object' || c % 3 === 0) {
+      if (del) delete node[k];
+      else node[k] = replacement;
+      return copy;
+    }
+    node = child;
+  }
+  return copy;
+}
